@@ -1,0 +1,182 @@
+/* The one header a Tesoro plugin includes: the plugin ABI and the core's ts_* API. */
+#ifndef TESORO_PLUGIN_H
+#define TESORO_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a struct below or a function's meaning changes. */
+#define TS_ABI_VERSION 1
+
+#define TS_OK        0
+#define TS_ERROR    -1
+#define TS_AGAIN    -2
+#define TS_DECLINED -5
+
+typedef enum {
+    TS_GET = 1, TS_HEAD = 2, TS_POST = 4, TS_PUT = 8, TS_PATCH = 16,
+    TS_DELETE = 32, TS_OPTIONS = 64
+} ts_method_t;
+
+typedef enum { TS_ROLE_NONE = 0, TS_ROLE_VIEWER, TS_ROLE_AGENT, TS_ROLE_MANAGER, TS_ROLE_ADMIN } ts_role_t;
+
+typedef struct ts_pool        ts_pool_t;
+typedef struct ts_request     ts_request_t;
+typedef struct ts_plugin_ctx  ts_plugin_ctx_t;
+typedef struct ts_db_result   ts_db_result_t;
+typedef struct ts_tpl_dict_s  ts_tpl_dict_t;
+
+/* What the core knows of the caller once the request is routed. */
+typedef struct {
+    int64_t     id;
+    const char *slug;
+    const char *name;
+    const char *base_url;
+} ts_tenant_t;
+
+typedef struct {
+    int64_t     id;
+    const char *email;
+    const char *name;
+    ts_role_t   role;
+} ts_user_t;
+
+/* An uploaded file of a multipart body; small parts stay in memory. */
+typedef struct {
+    const char *field;
+    const char *filename;      /* NULL for an ordinary form field */
+    const char *content_type;
+    const char *data;          /* in memory when path == NULL */
+    const char *path;          /* a temp file, removed with the request */
+    size_t      size;
+} ts_part_t;
+
+struct ts_request {
+    ts_pool_t        *pool;
+    ts_method_t       method;
+    const char       *path;
+    const char       *query;
+    const ts_tenant_t *tenant;  /* NULL until resolved */
+    const ts_user_t  *user;     /* NULL when anonymous */
+    void             *core;     /* the core's own state; opaque to plugins */
+};
+
+typedef int (*ts_handler_t)(ts_request_t *r);
+typedef int (*ts_job_fn_t)(ts_request_t *r, const cJSON *payload, const char **err);
+typedef void (*ts_event_fn_t)(ts_request_t *r, const char *event, const cJSON *payload);
+
+/* The descriptor a plugin exports as the symbol `ts_plugin`. */
+typedef struct {
+    unsigned    abi;
+    size_t      size;
+    const char *name;
+    const char *version;
+    const char *requires;        /* space-separated plugin names, or NULL */
+    int       (*init)(ts_plugin_ctx_t *ctx);
+    void      (*shutdown)(void);
+} ts_plugin_t;
+
+#define TS_PLUGIN(n, ...)                                                     \
+    __attribute__((visibility("default"))) const ts_plugin_t ts_plugin = {   \
+        .abi = TS_ABI_VERSION, .size = sizeof(ts_plugin_t), .name = #n,      \
+        __VA_ARGS__ }
+
+/* Registration: only valid inside init. Routes answer 401 without a user
+ * unless TS_ROUTE_PUBLIC; TS_ROUTE_HTML answers errors as pages, not JSON
+ * (and sends the anonymous to /login). */
+#define TS_ROUTE_PUBLIC  1
+#define TS_ROUTE_HTML    2
+#define TS_ROUTE_NO_CSRF 4      /* signed webhooks and other non-browser posts */
+int ts_route_add(ts_plugin_ctx_t *ctx, unsigned methods, const char *pattern, ts_handler_t h);
+int ts_route_add_ex(ts_plugin_ctx_t *ctx, unsigned methods, const char *pattern,
+                    ts_handler_t h, unsigned flags, ts_role_t min_role);
+int ts_event_on(ts_plugin_ctx_t *ctx, const char *event, ts_event_fn_t fn);
+int ts_job_register(ts_plugin_ctx_t *ctx, const char *kind, ts_job_fn_t fn);
+const char *ts_plugin_dir(ts_plugin_ctx_t *ctx);
+
+/* Request memory: freed at once when the response is sent. */
+void *ts_palloc(ts_pool_t *p, size_t n);
+void *ts_pcalloc(ts_pool_t *p, size_t n);
+char *ts_pstrdup(ts_pool_t *p, const char *s);
+char *ts_pstrndup(ts_pool_t *p, const char *s, size_t n);
+char *ts_psprintf(ts_pool_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int   ts_pool_cleanup_add(ts_pool_t *p, void (*fn)(void *), void *data);
+
+/* Reading the request. */
+const char *ts_req_param(ts_request_t *r, const char *name);    /* {name} of the route */
+int         ts_req_param_id(ts_request_t *r, const char *name, int64_t *out);
+const char *ts_req_query(ts_request_t *r, const char *name);
+const char *ts_req_header(ts_request_t *r, const char *name);   /* "Content-Type" */
+const char *ts_req_cookie(ts_request_t *r, const char *name);
+const char *ts_req_form(ts_request_t *r, const char *name);     /* urlencoded or multipart */
+const ts_part_t *ts_req_file(ts_request_t *r, const char *field);
+const cJSON *ts_req_json(ts_request_t *r);                      /* NULL when not JSON */
+const char *ts_req_remote_addr(ts_request_t *r);
+
+/* Answering. A handler returns the HTTP status it answered with. The JSON
+ * given to ts_resp_* becomes the response's and is deleted with it. */
+int  ts_resp_header(ts_request_t *r, const char *name, const char *value);
+int  ts_resp_json(ts_request_t *r, int status, cJSON *body);            /* takes body */
+int  ts_resp_data(ts_request_t *r, int status, cJSON *data);            /* {"data":...} */
+int  ts_resp_list(ts_request_t *r, cJSON *items, const char *next_cursor, long long total);
+int  ts_resp_error(ts_request_t *r, int status, const char *code, const char *message,
+                   cJSON *fields);                                      /* takes fields */
+int  ts_resp_body(ts_request_t *r, int status, const char *content_type,
+                  const char *body, size_t len);
+int  ts_resp_redirect(ts_request_t *r, const char *location);
+int  ts_resp_page(ts_request_t *r, int status, const char *tpl, ts_tpl_dict_t *d);
+int  ts_resp_no_content(ts_request_t *r);
+
+/* Templates (ctemplate, HTML auto-escaping). */
+ts_tpl_dict_t *ts_tpl_dict(ts_request_t *r);
+void ts_tpl_set(ts_tpl_dict_t *d, const char *key, const char *value);
+void ts_tpl_set_int(ts_tpl_dict_t *d, const char *key, long long v);
+ts_tpl_dict_t *ts_tpl_section(ts_tpl_dict_t *d, const char *section);   /* adds one row */
+void ts_tpl_show(ts_tpl_dict_t *d, const char *section);
+
+/* Data. Every statement names the tenant as {tenant}; the helper binds the
+ * request's tenant there. Types: 'i' int64_t, 's' const char * (NULL is NULL),
+ * 'd' double. A statement without {tenant} is refused. */
+int ts_db_exec(ts_request_t *r, const char *sql, const char *types, ...);
+ts_db_result_t *ts_db_query(ts_request_t *r, const char *sql, const char *types, ...);
+int64_t ts_db_insert_id(ts_request_t *r);
+long long ts_db_affected(ts_request_t *r);
+int ts_db_begin(ts_request_t *r);
+int ts_db_commit(ts_request_t *r);      /* then runs the events' subscribers */
+int ts_db_rollback(ts_request_t *r);
+size_t      ts_db_rows(const ts_db_result_t *res);
+const char *ts_db_get(const ts_db_result_t *res, size_t row, const char *col);
+int64_t     ts_db_get_int(const ts_db_result_t *res, size_t row, const char *col);
+/* New JSON the caller owns (usually handed to ts_resp_data). */
+cJSON      *ts_db_row_json(ts_request_t *r, const ts_db_result_t *res, size_t row);
+cJSON      *ts_db_rows_json(ts_request_t *r, const ts_db_result_t *res);
+
+/* Events run after commit; the audit log records who changed what. */
+int ts_event_emit(ts_request_t *r, const char *event, cJSON *payload);  /* takes payload */
+int ts_audit(ts_request_t *r, const char *entity, int64_t entity_id, const char *action,
+             const cJSON *changes);
+int ts_job_enqueue(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s);
+/* A periodic job of the tenant; cron is "min hour day month weekday" (UTC). */
+int ts_job_schedule(ts_request_t *r, const char *name, const char *kind, const char *cron,
+                    const cJSON *payload);
+int ts_mail_queue(ts_request_t *r, const char *to, const char *subject, const char *body);
+
+/* Logging, with file and line. */
+void ts_log_at(int level, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define TS_LOG_ERR  0
+#define TS_LOG_WARN 1
+#define TS_LOG_INFO 2
+#define ts_log_error(...) ts_log_at(TS_LOG_ERR, __FILE__, __LINE__, __VA_ARGS__)
+#define ts_log_warn(...)  ts_log_at(TS_LOG_WARN, __FILE__, __LINE__, __VA_ARGS__)
+#define ts_log_info(...)  ts_log_at(TS_LOG_INFO, __FILE__, __LINE__, __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,667 @@
+/* MariaDB access: one lazy connection per server per process, prepared
+ * statements only, cached per connection, with the tenant bound by the helper. */
+#define _GNU_SOURCE
+#include <mysql.h>
+#include <errmsg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "ts_core.h"
+
+#define CACHE_SLOTS 128
+#define MAX_PARAMS  64
+
+typedef struct {
+    char       *sql;        /* the text as the caller wrote it */
+    MYSQL_STMT *st;
+    int         nparams;
+    char        kinds[MAX_PARAMS];   /* 'T' for the tenant, else the caller's type */
+} cached_t;
+
+struct ts_dbconn {
+    const ts_db_server_conf_t *conf;
+    MYSQL     *my;
+    bool       up;
+    bool       lost;
+    long long  retry_at_us;
+    int        backoff_ms;
+    cached_t   cache[CACHE_SLOTS];
+    unsigned   next_evict;
+    unsigned   err;
+    char       errmsg[256];
+    int64_t    insert_id;
+    long long  affected;
+};
+
+struct ts_db_result {
+    size_t  nrows;
+    size_t  ncols;
+    char  **names;
+    int    *types;
+    char  **cells;     /* row-major; NULL is SQL NULL */
+};
+
+static ts_dbconn_t conns[TS_MAX_DB_SERVERS];
+
+static void
+set_error(ts_dbconn_t *c, unsigned err, const char *msg)
+{
+    c->err = err;
+    snprintf(c->errmsg, sizeof(c->errmsg), "%s", msg);
+    c->lost = err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST || err == CR_CONN_HOST_ERROR
+              || err == CR_CONNECTION_ERROR || err == 1927 /* connection killed */
+              || err == 4031 /* idle timeout */;
+}
+
+static void
+disconnect(ts_dbconn_t *c)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        if (c->cache[i].st != NULL) {
+            mysql_stmt_close(c->cache[i].st);
+        }
+        free(c->cache[i].sql);
+    }
+    memset(c->cache, 0, sizeof(c->cache));
+    if (c->my != NULL) {
+        mysql_close(c->my);
+    }
+    c->my = NULL;
+    c->up = false;
+}
+
+void
+ts_db_close_all(void)
+{
+    for (int i = 0; i < TS_MAX_DB_SERVERS; i++) {
+        disconnect(&conns[i]);
+        conns[i].conf = NULL;
+    }
+}
+
+ts_dbconn_t *
+ts_dbconn_get(const char *server)
+{
+    const ts_db_server_conf_t *sc = ts_conf_db(ts_conf, server ? server : "main");
+    if (sc == NULL) {
+        return NULL;
+    }
+    int i = (int) (sc - ts_conf->db);
+    conns[i].conf = sc;
+    return &conns[i];
+}
+
+static int
+connect_now(ts_dbconn_t *c)
+{
+    const ts_db_server_conf_t *s = c->conf;
+    c->my = mysql_init(NULL);
+    if (c->my == NULL) {
+        set_error(c, CR_OUT_OF_MEMORY, "out of memory");
+        return TS_ERROR;
+    }
+    unsigned timeout = 3, io_timeout = 60;
+    my_bool no = 0;
+    mysql_options(c->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    mysql_options(c->my, MYSQL_OPT_LOCAL_INFILE, &no);
+    mysql_options(c->my, MYSQL_OPT_RECONNECT, &no);
+    mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    mysql_options(c->my, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+    mysql_options(c->my, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+    mysql_options(c->my, MYSQL_INIT_COMMAND,
+                  "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+                  "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone='+00:00'");
+    if (mysql_real_connect(c->my, s->socket ? NULL : (s->host ? s->host : "127.0.0.1"),
+                           s->user, s->password, s->database, s->port, s->socket, 0) == NULL) {
+        set_error(c, mysql_errno(c->my), mysql_error(c->my));
+        mysql_close(c->my);
+        c->my = NULL;
+        return TS_ERROR;
+    }
+    c->up = true;
+    return TS_OK;
+}
+
+/* A dead server is retried with a growing pause, so a restart costs the
+ * requests in flight a 503 and not every later request a connect timeout. */
+static int
+ensure(ts_dbconn_t *c)
+{
+    if (c == NULL) {
+        return TS_ERROR;
+    }
+    if (c->up) {
+        return TS_OK;
+    }
+    long long now = ts_now_us();
+    if (now < c->retry_at_us) {
+        set_error(c, CR_CONNECTION_ERROR, "database unavailable (waiting to reconnect)");
+        return TS_AGAIN;
+    }
+    if (connect_now(c) == TS_OK) {
+        if (c->backoff_ms > 0) {
+            ts_log_info("database %s: reconnected", c->conf->name);
+        }
+        c->backoff_ms = 0;
+        return TS_OK;
+    }
+    c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : 50;
+    if (c->backoff_ms > 5000) {
+        c->backoff_ms = 5000;
+    }
+    c->retry_at_us = now + c->backoff_ms * 1000LL;
+    ts_log_error("database %s: %s (retry in %d ms)", c->conf->name, c->errmsg, c->backoff_ms);
+    c->lost = true;
+    return TS_AGAIN;
+}
+
+bool
+ts_dbconn_ok(ts_dbconn_t *c)
+{
+    if (ensure(c) != TS_OK) {
+        return false;
+    }
+    if (mysql_ping(c->my) != 0) {
+        set_error(c, mysql_errno(c->my), mysql_error(c->my));
+        disconnect(c);
+        return false;
+    }
+    return true;
+}
+
+/* Turns {tenant} into ? and notes which placeholder is which; quoted text is
+ * copied untouched. Returns the number of placeholders or -1. */
+static int
+rewrite(const char *sql, const char *types, char *out, size_t outlen, char *kinds)
+{
+    size_t o = 0;
+    int n = 0;
+    char quote = 0;
+    const char *t = types ? types : "";
+    for (const char *p = sql; *p; p++) {
+        if (o + 2 >= outlen || n >= MAX_PARAMS) {
+            return -1;
+        }
+        if (quote) {
+            if (*p == quote) {
+                quote = 0;
+            }
+            out[o++] = *p;
+        } else if (*p == '\'' || *p == '"' || *p == '`') {
+            quote = *p;
+            out[o++] = *p;
+        } else if (strncmp(p, "{tenant}", 8) == 0) {
+            kinds[n++] = 'T';
+            out[o++] = '?';
+            p += 7;
+        } else if (*p == '?') {
+            if (*t == '\0') {
+                return -1;
+            }
+            kinds[n++] = *t++;
+            out[o++] = '?';
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = '\0';
+    return *t == '\0' && quote == 0 ? n : -1;
+}
+
+static unsigned
+slot_of(const char *sql)
+{
+    unsigned h = 2166136261u;
+    for (const char *p = sql; *p; p++) {
+        h = (h ^ (unsigned char) *p) * 16777619u;
+    }
+    return h % CACHE_SLOTS;
+}
+
+static cached_t *
+prepare(ts_dbconn_t *c, const char *sql, const char *types)
+{
+    unsigned s = slot_of(sql);
+    for (unsigned i = 0; i < 4; i++) {
+        cached_t *e = &c->cache[(s + i) % CACHE_SLOTS];
+        if (e->sql != NULL && strcmp(e->sql, sql) == 0) {
+            return e;
+        }
+    }
+    cached_t *e = NULL;
+    for (unsigned i = 0; i < 4 && e == NULL; i++) {
+        if (c->cache[(s + i) % CACHE_SLOTS].sql == NULL) {
+            e = &c->cache[(s + i) % CACHE_SLOTS];
+        }
+    }
+    if (e == NULL) {
+        e = &c->cache[(s + (c->next_evict++ % 4)) % CACHE_SLOTS];
+        mysql_stmt_close(e->st);
+        free(e->sql);
+        memset(e, 0, sizeof(*e));
+    }
+    size_t len = strlen(sql) + 64;
+    char *text = malloc(len);
+    int n = text ? rewrite(sql, types, text, len, e->kinds) : -1;
+    if (n < 0) {
+        free(text);
+        set_error(c, 0, "statement and its types do not agree");
+        return NULL;
+    }
+    MYSQL_STMT *st = mysql_stmt_init(c->my);
+    if (st == NULL || mysql_stmt_prepare(st, text, strlen(text)) != 0) {
+        if (st != NULL) {
+            set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
+            mysql_stmt_close(st);
+        } else {
+            set_error(c, mysql_errno(c->my), mysql_error(c->my));
+        }
+        free(text);
+        return NULL;
+    }
+    free(text);
+    if ((int) mysql_stmt_param_count(st) != n) {
+        mysql_stmt_close(st);
+        set_error(c, 0, "placeholder count differs from the types given");
+        return NULL;
+    }
+    e->sql = strdup(sql);
+    e->st = st;
+    e->nparams = n;
+    return e;
+}
+
+static int
+bind_params(ts_pool_t *p, cached_t *e, int64_t tenant, va_list ap, MYSQL_BIND *b)
+{
+    for (int i = 0; i < e->nparams; i++) {
+        memset(&b[i], 0, sizeof(b[i]));
+        switch (e->kinds[i]) {
+        case 'T': {
+            long long *v = ts_palloc(p, sizeof(*v));
+            *v = tenant;
+            b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            b[i].buffer = v;
+            break;
+        }
+        case 'i': {
+            long long *v = ts_palloc(p, sizeof(*v));
+            *v = va_arg(ap, int64_t);
+            b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            b[i].buffer = v;
+            break;
+        }
+        case 'd': {
+            double *v = ts_palloc(p, sizeof(*v));
+            *v = va_arg(ap, double);
+            b[i].buffer_type = MYSQL_TYPE_DOUBLE;
+            b[i].buffer = v;
+            break;
+        }
+        case 's': {
+            const char *s = va_arg(ap, const char *);
+            b[i].buffer_type = MYSQL_TYPE_STRING;
+            if (s == NULL) {
+                b[i].buffer_type = MYSQL_TYPE_NULL;
+            } else {
+                b[i].buffer = (void *) s;
+                b[i].buffer_length = strlen(s);
+            }
+            break;
+        }
+        default:
+            return TS_ERROR;
+        }
+    }
+    return TS_OK;
+}
+
+static int
+fetch_result(ts_dbconn_t *c, ts_pool_t *p, MYSQL_STMT *st, MYSQL_RES *meta,
+             ts_db_result_t **out)
+{
+    my_bool on = 1;
+    mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+    if (mysql_stmt_store_result(st) != 0) {
+        set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
+        return TS_ERROR;
+    }
+    ts_db_result_t *res = ts_pcalloc(p, sizeof(*res));
+    res->ncols = mysql_num_fields(meta);
+    res->nrows = (size_t) mysql_stmt_num_rows(st);
+    MYSQL_FIELD *f = mysql_fetch_fields(meta);
+    res->names = ts_palloc(p, sizeof(char *) * res->ncols);
+    res->types = ts_palloc(p, sizeof(int) * res->ncols);
+    res->cells = ts_pcalloc(p, sizeof(char *) * (res->ncols * res->nrows + 1));
+    MYSQL_BIND *b = ts_pcalloc(p, sizeof(MYSQL_BIND) * (res->ncols + 1));
+    unsigned long *lens = ts_pcalloc(p, sizeof(unsigned long) * (res->ncols + 1));
+    my_bool *nulls = ts_pcalloc(p, sizeof(my_bool) * (res->ncols + 1));
+    for (size_t i = 0; i < res->ncols; i++) {
+        res->names[i] = ts_pstrdup(p, f[i].name);
+        res->types[i] = f[i].type;
+        size_t cap = f[i].max_length + 1 < 64 ? 64 : f[i].max_length + 1;
+        b[i].buffer_type = MYSQL_TYPE_STRING;
+        b[i].buffer_length = cap;
+        b[i].length = &lens[i];
+        b[i].is_null = &nulls[i];
+    }
+    for (size_t row = 0; row < res->nrows; row++) {
+        for (size_t i = 0; i < res->ncols; i++) {
+            b[i].buffer = ts_palloc(p, b[i].buffer_length);
+        }
+        if (mysql_stmt_bind_result(st, b) != 0) {
+            set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
+            return TS_ERROR;
+        }
+        int rc = mysql_stmt_fetch(st);
+        if (rc == 1 || rc == MYSQL_NO_DATA) {
+            set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
+            return TS_ERROR;
+        }
+        for (size_t i = 0; i < res->ncols; i++) {
+            if (nulls[i]) {
+                continue;
+            }
+            char *cell = b[i].buffer;
+            if (lens[i] >= b[i].buffer_length) {
+                /* Truncated: fetch this column again into a buffer that fits. */
+                MYSQL_BIND one = b[i];
+                one.buffer_length = lens[i] + 1;
+                one.buffer = cell = ts_palloc(p, lens[i] + 1);
+                if (mysql_stmt_fetch_column(st, &one, (unsigned) i, 0) != 0) {
+                    set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
+                    return TS_ERROR;
+                }
+            }
+            cell[lens[i]] = '\0';
+            res->cells[row * res->ncols + i] = cell;
+        }
+    }
+    *out = res;
+    return TS_OK;
+}
+
+int
+ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
+            va_list ap, ts_db_result_t **out)
+{
+    int rc = ensure(c);
+    if (rc != TS_OK) {
+        return rc;
+    }
+    c->lost = false;
+    cached_t *e = prepare(c, sql, types);
+    if (e == NULL) {
+        ts_log_error("database %s: %s in: %.200s", c->conf->name, c->errmsg, sql);
+        if (c->lost) {
+            disconnect(c);
+            return TS_AGAIN;
+        }
+        return TS_ERROR;
+    }
+    MYSQL_BIND binds[MAX_PARAMS];
+    va_list cp;
+    va_copy(cp, ap);
+    rc = bind_params(p, e, tenant, cp, binds);
+    va_end(cp);
+    if (rc != TS_OK || (e->nparams > 0 && mysql_stmt_bind_param(e->st, binds) != 0)) {
+        set_error(c, 0, "cannot bind parameters");
+        return TS_ERROR;
+    }
+    if (mysql_stmt_execute(e->st) != 0) {
+        set_error(c, mysql_stmt_errno(e->st), mysql_stmt_error(e->st));
+        if (c->lost) {
+            ts_log_error("database %s: connection lost: %s", c->conf->name, c->errmsg);
+            disconnect(c);
+            return TS_AGAIN;
+        }
+        return TS_ERROR;
+    }
+    c->insert_id = (int64_t) mysql_stmt_insert_id(e->st);
+    c->affected = (long long) mysql_stmt_affected_rows(e->st);
+    MYSQL_RES *meta = mysql_stmt_result_metadata(e->st);
+    if (meta == NULL) {
+        if (out) {
+            *out = NULL;
+        }
+        return TS_OK;
+    }
+    ts_db_result_t *res = NULL;
+    rc = fetch_result(c, p, e->st, meta, &res);
+    mysql_free_result(meta);
+    mysql_stmt_free_result(e->st);
+    if (rc != TS_OK) {
+        return rc;
+    }
+    if (out) {
+        *out = res;
+    }
+    return TS_OK;
+}
+
+int
+ts_dbc_exec(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
+            ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    int rc = ts_dbc_vrun(c, p, tenant, sql, types, ap, NULL);
+    va_end(ap);
+    return rc;
+}
+
+ts_db_result_t *
+ts_dbc_query(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
+             ...)
+{
+    ts_db_result_t *res = NULL;
+    va_list ap;
+    va_start(ap, types);
+    int rc = ts_dbc_vrun(c, p, tenant, sql, types, ap, &res);
+    va_end(ap);
+    if (rc == TS_OK && res == NULL) {
+        set_error(c, 0, "statement returned no result set");
+    }
+    return rc == TS_OK ? res : NULL;
+}
+
+int
+ts_dbc_text(ts_dbconn_t *c, const char *sql)
+{
+    int rc = ensure(c);
+    if (rc != TS_OK) {
+        return rc;
+    }
+    if (mysql_real_query(c->my, sql, strlen(sql)) != 0) {
+        set_error(c, mysql_errno(c->my), mysql_error(c->my));
+        if (c->lost) {
+            disconnect(c);
+            return TS_AGAIN;
+        }
+        return TS_ERROR;
+    }
+    MYSQL_RES *res = mysql_store_result(c->my);
+    if (res != NULL) {
+        mysql_free_result(res);
+    }
+    c->affected = (long long) mysql_affected_rows(c->my);
+    return TS_OK;
+}
+
+int64_t ts_dbc_insert_id(ts_dbconn_t *c) { return c->insert_id; }
+long long ts_dbc_affected(ts_dbconn_t *c) { return c->affected; }
+const char *ts_dbc_error(ts_dbconn_t *c) { return c ? c->errmsg : "no such database server"; }
+unsigned ts_dbc_errno(ts_dbconn_t *c) { return c ? c->err : 0; }
+bool ts_dbc_lost(ts_dbconn_t *c) { return c == NULL || c->lost; }
+const char *ts_dbc_server(ts_dbconn_t *c) { return c->conf->name; }
+
+/* ---- the plugin-facing helpers: the request's tenant, always ---- */
+
+static int
+check(ts_request_t *r, const char *sql)
+{
+    if (strstr(sql, "{tenant}") == NULL) {
+        ts_log_error("statement refused: it does not name {tenant}: %.120s", sql);
+        return TS_ERROR;
+    }
+    if (r->tenant == NULL || TS_CORE(r)->db == NULL) {
+        ts_log_error("statement refused: the request has no tenant");
+        return TS_ERROR;
+    }
+    return TS_OK;
+}
+
+int
+ts_db_exec(ts_request_t *r, const char *sql, const char *types, ...)
+{
+    if (check(r, sql) != TS_OK) {
+        return TS_ERROR;
+    }
+    va_list ap;
+    va_start(ap, types);
+    int rc = ts_dbc_vrun(TS_CORE(r)->db, r->pool, r->tenant->id, sql, types, ap, NULL);
+    va_end(ap);
+    if (rc == TS_ERROR) {
+        ts_log_error("database: %s", ts_dbc_error(TS_CORE(r)->db));
+    }
+    return rc;
+}
+
+ts_db_result_t *
+ts_db_query(ts_request_t *r, const char *sql, const char *types, ...)
+{
+    if (check(r, sql) != TS_OK) {
+        return NULL;
+    }
+    ts_db_result_t *res = NULL;
+    va_list ap;
+    va_start(ap, types);
+    int rc = ts_dbc_vrun(TS_CORE(r)->db, r->pool, r->tenant->id, sql, types, ap, &res);
+    va_end(ap);
+    if (rc == TS_ERROR) {
+        ts_log_error("database: %s", ts_dbc_error(TS_CORE(r)->db));
+    }
+    return rc == TS_OK ? res : NULL;
+}
+
+int64_t ts_db_insert_id(ts_request_t *r) { return TS_CORE(r)->db->insert_id; }
+long long ts_db_affected(ts_request_t *r) { return TS_CORE(r)->db->affected; }
+
+int
+ts_db_begin(ts_request_t *r)
+{
+    ts_req_core_t *c = TS_CORE(r);
+    if (c->in_tx) {
+        return TS_ERROR;
+    }
+    int rc = ts_dbc_text(c->db, "START TRANSACTION");
+    c->in_tx = rc == TS_OK;
+    return rc;
+}
+
+int
+ts_db_commit(ts_request_t *r)
+{
+    ts_req_core_t *c = TS_CORE(r);
+    if (!c->in_tx) {
+        return TS_ERROR;
+    }
+    c->in_tx = false;
+    int rc = ts_dbc_text(c->db, "COMMIT");
+    if (rc != TS_OK) {
+        ts_events_discard(r);
+        return rc;
+    }
+    ts_events_dispatch(r);
+    return TS_OK;
+}
+
+int
+ts_db_rollback(ts_request_t *r)
+{
+    ts_req_core_t *c = TS_CORE(r);
+    ts_events_discard(r);
+    if (!c->in_tx) {
+        return TS_OK;
+    }
+    c->in_tx = false;
+    return ts_dbc_text(c->db, "ROLLBACK");
+}
+
+size_t
+ts_db_rows(const ts_db_result_t *res)
+{
+    return res ? res->nrows : 0;
+}
+
+static long
+column(const ts_db_result_t *res, const char *col)
+{
+    for (size_t i = 0; i < res->ncols; i++) {
+        if (strcmp(res->names[i], col) == 0) {
+            return (long) i;
+        }
+    }
+    return -1;
+}
+
+const char *
+ts_db_get(const ts_db_result_t *res, size_t row, const char *col)
+{
+    if (res == NULL || row >= res->nrows) {
+        return NULL;
+    }
+    long i = column(res, col);
+    return i < 0 ? NULL : res->cells[row * res->ncols + (size_t) i];
+}
+
+int64_t
+ts_db_get_int(const ts_db_result_t *res, size_t row, const char *col)
+{
+    const char *v = ts_db_get(res, row, col);
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static cJSON *
+cell_json(ts_request_t *r, int type, const char *v)
+{
+    if (v == NULL) {
+        return cJSON_CreateNull();
+    }
+    switch (type) {
+    case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_YEAR:
+    case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE:
+        return cJSON_CreateNumber(strtod(v, NULL));
+    case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP:
+        /* Stored in UTC; shown as ISO 8601. */
+        if (strlen(v) >= 19) {
+            char *iso = ts_psprintf(r->pool, "%.10sT%.8sZ", v, v + 11);
+            return cJSON_CreateString(iso);
+        }
+        return cJSON_CreateString(v);
+    default:
+        return cJSON_CreateString(v);
+    }
+}
+
+cJSON *
+ts_db_row_json(ts_request_t *r, const ts_db_result_t *res, size_t row)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; res && row < res->nrows && i < res->ncols; i++) {
+        cJSON_AddItemToObject(o, res->names[i],
+                              cell_json(r, res->types[i], res->cells[row * res->ncols + i]));
+    }
+    return o;
+}
+
+cJSON *
+ts_db_rows_json(ts_request_t *r, const ts_db_result_t *res)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t row = 0; res && row < res->nrows; row++) {
+        cJSON_AddItemToArray(a, ts_db_row_json(r, res, row));
+    }
+    return a;
+}

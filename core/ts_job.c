@@ -1,0 +1,224 @@
+/* The job queue in MariaDB: claimed with SKIP LOCKED, retried with backoff,
+ * dead after max_attempts; periodic schedules enqueue jobs. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "ts_core.h"
+
+#define MAX_KINDS 128
+
+typedef struct {
+    char       *kind;
+    ts_job_fn_t fn;
+} kind_t;
+
+static kind_t kinds[MAX_KINDS];
+static int nkinds;
+
+void
+ts_jobs_reset(void)
+{
+    for (int i = 0; i < nkinds; i++) {
+        free(kinds[i].kind);
+    }
+    nkinds = 0;
+}
+
+int
+ts_job_register(ts_plugin_ctx_t *ctx, const char *kind, ts_job_fn_t fn)
+{
+    if (!ctx->in_init || nkinds == MAX_KINDS || ts_job_handler(kind) != NULL) {
+        ts_log_error("%s: job kind %s refused (outside init, duplicate or table full)",
+                     ctx->name, kind);
+        return TS_ERROR;
+    }
+    kinds[nkinds++] = (kind_t) { strdup(kind), fn };
+    return TS_OK;
+}
+
+ts_job_fn_t
+ts_job_handler(const char *kind)
+{
+    for (int i = 0; i < nkinds; i++) {
+        if (strcmp(kinds[i].kind, kind) == 0) {
+            return kinds[i].fn;
+        }
+    }
+    return NULL;
+}
+
+static char *
+json_text(ts_request_t *r, const cJSON *j)
+{
+    if (j == NULL) {
+        return "{}";
+    }
+    char *tmp = cJSON_PrintUnformatted(j);
+    char *s = ts_pstrdup(r->pool, tmp ? tmp : "{}");
+    cJSON_free(tmp);
+    return s;
+}
+
+int
+ts_job_enqueue(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s)
+{
+    return ts_db_exec(r, "INSERT INTO jobs (tenant_id, kind, payload, run_at)"
+                         " VALUES ({tenant}, ?, ?, NOW() + INTERVAL ? SECOND)", "ssi", kind,
+                      json_text(r, payload), (int64_t) (delay_s < 0 ? 0 : delay_s));
+}
+
+static char *
+utc_text(ts_pool_t *p, long long t)
+{
+    time_t tt = (time_t) t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+    return ts_pstrdup(p, buf);
+}
+
+int
+ts_job_schedule(ts_request_t *r, const char *name, const char *kind, const char *cron,
+                const cJSON *payload)
+{
+    long long next;
+    if (ts_cron_next(cron, (long long) time(NULL), &next) != TS_OK) {
+        ts_log_error("schedule %s: bad cron expression '%s'", name, cron);
+        return TS_ERROR;
+    }
+    return ts_db_exec(r, "INSERT INTO job_schedules (tenant_id, name, kind, cron, payload,"
+                         " next_run_at) VALUES ({tenant}, ?, ?, ?, ?, ?) ON DUPLICATE KEY"
+                         " UPDATE kind = VALUES(kind), cron = VALUES(cron),"
+                         " payload = VALUES(payload), next_run_at = VALUES(next_run_at)",
+                      "sssss", name, kind, cron, json_text(r, payload),
+                      utc_text(r->pool, next));
+}
+
+/* Due schedules become queued jobs; the row lock keeps two runners from both doing it. */
+static void
+run_schedules(ts_dbconn_t *db, ts_pool_t *p)
+{
+    if (ts_dbc_text(db, "START TRANSACTION") != TS_OK) {
+        return;
+    }
+    ts_db_result_t *res = ts_dbc_query(db, p, 0,
+        "SELECT tenant_id, name, kind, cron, payload, UNIX_TIMESTAMP(NOW()) AS now"
+        " FROM job_schedules WHERE next_run_at <= NOW() LIMIT 100 FOR UPDATE SKIP LOCKED", "");
+    for (size_t i = 0; res != NULL && i < ts_db_rows(res); i++) {
+        long long next;
+        const char *cron = ts_db_get(res, i, "cron");
+        int64_t tid = ts_db_get_int(res, i, "tenant_id");
+        if (ts_cron_next(cron, ts_db_get_int(res, i, "now"), &next) != TS_OK) {
+            next = ts_db_get_int(res, i, "now") + 86400;
+        }
+        ts_dbc_exec(db, p, tid, "INSERT INTO jobs (tenant_id, kind, payload) VALUES"
+                                " ({tenant}, ?, ?)", "ss", ts_db_get(res, i, "kind"),
+                    ts_db_get(res, i, "payload"));
+        ts_dbc_exec(db, p, tid, "UPDATE job_schedules SET last_run_at = NOW(), next_run_at = ?"
+                                " WHERE tenant_id = {tenant} AND name = ?", "ss",
+                    utc_text(p, next), ts_db_get(res, i, "name"));
+    }
+    ts_dbc_text(db, res ? "COMMIT" : "ROLLBACK");
+}
+
+static void
+finish(ts_dbconn_t *db, ts_pool_t *p, int64_t id, int attempts, int max, const char *err)
+{
+    if (err == NULL) {
+        ts_dbc_exec(db, p, 0, "UPDATE jobs SET status = 'done', finished_at = NOW(),"
+                              " last_error = NULL WHERE id = ?", "i", id);
+        return;
+    }
+    if (attempts >= max) {
+        ts_log_error("job %lld is dead after %d attempts: %s", (long long) id, attempts, err);
+        ts_dbc_exec(db, p, 0, "UPDATE jobs SET status = 'dead', finished_at = NOW(),"
+                              " last_error = ? WHERE id = ?", "si", err, id);
+        return;
+    }
+    /* 30 s, 1 min, 2 min, 4 min ...: a flaky peer gets time to recover. */
+    int64_t delay = 30LL << (attempts - 1 < 10 ? attempts - 1 : 10);
+    ts_log_warn("job %lld failed (attempt %d of %d, retry in %llds): %s", (long long) id,
+                attempts, max, (long long) delay, err);
+    ts_dbc_exec(db, p, 0, "UPDATE jobs SET status = 'queued', last_error = ?,"
+                          " run_at = NOW() + INTERVAL ? SECOND WHERE id = ?", "sii", err, delay,
+                id);
+}
+
+static int
+run_one(ts_dbconn_t *db, const char *server, ts_pool_t *p, int *ran)
+{
+    if (ts_dbc_text(db, "START TRANSACTION") != TS_OK) {
+        return TS_AGAIN;
+    }
+    ts_db_result_t *res = ts_dbc_query(db, p, 0,
+        "SELECT id, tenant_id, kind, payload, attempts, max_attempts FROM jobs"
+        " WHERE status = 'queued' AND run_at <= NOW() ORDER BY run_at, id LIMIT 1"
+        " FOR UPDATE SKIP LOCKED", "");
+    if (res == NULL || ts_db_rows(res) == 0) {
+        ts_dbc_text(db, "ROLLBACK");
+        return res ? TS_DECLINED : TS_AGAIN;
+    }
+    int64_t id = ts_db_get_int(res, 0, "id");
+    int attempts = (int) ts_db_get_int(res, 0, "attempts") + 1;
+    ts_dbc_exec(db, p, 0, "UPDATE jobs SET status = 'running', attempts = ?, locked_at = NOW()"
+                          " WHERE id = ?", "ii", (int64_t) attempts, id);
+    if (ts_dbc_text(db, "COMMIT") != TS_OK) {
+        return TS_AGAIN;
+    }
+    (*ran)++;
+    const char *kind = ts_db_get(res, 0, "kind");
+    const char *err = NULL;
+    ts_job_fn_t fn = ts_job_handler(kind);
+    ts_request_t *r = ts_req_detached(p);
+    cJSON *payload = cJSON_Parse(ts_db_get(res, 0, "payload"));
+    if (fn == NULL) {
+        err = "no handler for this kind of job (is its plugin loaded?)";
+    } else if (ts_tenant_by_id(r, ts_db_get_int(res, 0, "tenant_id")) != TS_OK) {
+        err = "the job's tenant is missing or disabled";
+    } else if (fn(r, payload, &err) != TS_OK && err == NULL) {
+        err = "the job failed";
+    }
+    if (TS_CORE(r)->in_tx) {
+        ts_db_rollback(r);
+    }
+    cJSON_Delete(payload);
+    finish(db, p, id, attempts, (int) ts_db_get_int(res, 0, "max_attempts"), err);
+    (void) server;
+    return TS_OK;
+}
+
+/* One pass over every server: schedules, then due jobs until none is left. */
+int
+ts_job_run_once(int *ran)
+{
+    ts_pool_t *p = ts_pool_create(0);
+    *ran = 0;
+    for (int s = 0; s < ts_conf->ndb; s++) {
+        ts_dbconn_t *db = ts_dbconn_get(ts_conf->db[s].name);
+        ts_dbc_exec(db, p, 0, "UPDATE jobs SET status = 'queued' WHERE status = 'running'"
+                              " AND locked_at < NOW() - INTERVAL 10 MINUTE", "");
+        run_schedules(db, p);
+        ts_pool_reset(p);
+        for (int i = 0; i < 1000 && run_one(db, ts_conf->db[s].name, p, ran) == TS_OK; i++) {
+            ts_pool_reset(p);
+        }
+        ts_pool_reset(p);
+    }
+    ts_pool_destroy(p);
+    return TS_OK;
+}
+
+int
+ts_job_runner_loop(volatile int *stop)
+{
+    while (!*stop) {
+        int ran = 0;
+        ts_job_run_once(&ran);
+        if (ran == 0) {
+            usleep(500 * 1000);
+        }
+    }
+    return TS_OK;
+}
