@@ -477,6 +477,7 @@ main(int argc, char **argv)
         free(c.argv);
         return cmd == NULL ? (help(), 2) : help();
     }
+    ts_log_set_level(TS_LOG_WARN);
     if (sodium_init() < 0) {
         return fail("cannot initialise libsodium");
     }

@@ -66,6 +66,7 @@ size_t ts_pool_used(const ts_pool_t *p);
 
 /* ---- log (ts_log.c) ---- */
 void ts_log_set_prefix(const char *who);
+void ts_log_set_level(int level);
 void ts_log_request(const char *method, const char *path, int status, long us,
                     const char *tenant, int64_t user);
 

@@ -7,6 +7,14 @@
 #include "ts_core.h"
 
 static char prefix[32] = "tesoro";
+static int max_level = TS_LOG_INFO;
+
+/* The CLI keeps its output for the user: only warnings and errors. */
+void
+ts_log_set_level(int level)
+{
+    max_level = level;
+}
 
 void
 ts_log_set_prefix(const char *who)
@@ -43,6 +51,9 @@ void
 ts_log_at(int level, const char *file, int line, const char *fmt, ...)
 {
     static const char *names[] = { "error", "warn", "info" };
+    if (level > max_level) {
+        return;
+    }
     char buf[2048];
     size_t n = stamp(buf, sizeof(buf));
     const char *base = strrchr(file, '/');

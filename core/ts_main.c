@@ -84,6 +84,9 @@ worker_main(int sigfd)
         }
         ts_http_handle(&req, pool);
         FCGX_Finish_r(&req);
+        /* One request per connection: a worker that kept nginx's connection
+         * would wait on it while new connections queue behind it. */
+        FCGX_Free(&req, 1);
         ts_pool_reset(pool);
     }
     FCGX_Free(&req, 1);

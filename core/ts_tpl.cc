@@ -1,6 +1,7 @@
 // The ctemplate shim: C gets dictionaries and render(template, dictionary).
 #include <ctemplate/template.h>
 #include <string>
+#include <cstring>
 #include <new>
 
 extern "C" {
@@ -72,8 +73,9 @@ ts_tpl_show(ts_tpl_dict_t *d, const char *section)
     dict(d)->ShowSection(section);
 }
 
-/* Pages are wrapped in layout.tpl (which includes the page as BODY); names
- * starting with '_' are fragments for htmx and render alone. */
+/* Pages are rendered, then wrapped in layout.tpl as BODY (ctemplate's include
+ * dictionaries do not see their parent's values, so two passes with one
+ * dictionary); names starting with '_' are fragments for htmx. */
 extern "C" int
 ts_tpl_render(ts_request_t *r, const char *name, ts_tpl_dict_t *d, ts_buf_t *out)
 {
@@ -83,16 +85,17 @@ ts_tpl_render(ts_request_t *r, const char *name, ts_tpl_dict_t *d, ts_buf_t *out
     }
     const char *base = strrchr(name, '/');
     bool fragment = (base ? base[1] : name[0]) == '_';
-    std::string text;
-    bool ok;
-    if (fragment) {
-        ok = ctemplate::ExpandTemplate(name, ctemplate::DO_NOT_STRIP, dict(d), &text);
-    } else {
-        dict(d)->AddIncludeDictionary("BODY")->SetFilename(name);
-        ok = ctemplate::ExpandTemplate("layout.tpl", ctemplate::DO_NOT_STRIP, dict(d), &text);
-    }
-    if (!ok) {
+    std::string body;
+    if (!ctemplate::ExpandTemplate(name, ctemplate::DO_NOT_STRIP, dict(d), &body)) {
         return TS_ERROR;
     }
-    return ts_buf_add(out, text.data(), text.size());
+    if (fragment) {
+        return ts_buf_add(out, body.data(), body.size());
+    }
+    std::string page;
+    dict(d)->SetValue("BODY", body);
+    if (!ctemplate::ExpandTemplate("layout.tpl", ctemplate::DO_NOT_STRIP, dict(d), &page)) {
+        return TS_ERROR;
+    }
+    return ts_buf_add(out, page.data(), page.size());
 }

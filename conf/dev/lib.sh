@@ -71,7 +71,7 @@ ts_pid_alive() {
     [ -s "$pidfile" ] || return 1
     pid=$(tr -dc 0-9 <"$pidfile")
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-    read -r stat <"/proc/$pid/stat" 2>/dev/null || return 1
+    read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
     stat=${stat##*) }                # "S 1 1234 ...": state first
     [ "${stat:0:1}" != Z ] || return 1  # a zombie, not yet reaped
     path=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 0  # cannot tell: trust it
@@ -87,7 +87,7 @@ ts_group_alive() {
     local pgid=$1 stat line
     kill -0 -- "-$pgid" 2>/dev/null || return 1
     for stat in /proc/[0-9]*/stat; do
-        read -r line <"$stat" 2>/dev/null || continue
+        read -r line 2>/dev/null <"$stat" || continue
         # after "(comm) ": state ppid pgrp ...
         read -r -a line <<<"${line##*) }"
         [ "${line[2]}" = "$pgid" ] && [ "${line[0]}" != Z ] && return 0

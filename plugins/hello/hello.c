@@ -67,10 +67,24 @@ hello_on_signed(ts_request_t *r, const char *event, const cJSON *payload)
                   " ON DUPLICATE KEY UPDATE signed = signed + 1", "");
 }
 
+/* A job kind: the job runner calls it for queued and scheduled hello.tick jobs. */
+static int
+hello_tick(ts_request_t *r, const cJSON *payload, const char **err)
+{
+    (void) payload;
+    if (ts_db_exec(r, "INSERT INTO hello_counts (tenant_id, ticks) VALUES ({tenant}, 1)"
+                      " ON DUPLICATE KEY UPDATE ticks = ticks + 1", "") != TS_OK) {
+        *err = "cannot count the tick";
+        return TS_ERROR;
+    }
+    return TS_OK;
+}
+
 static int
 hello_count(ts_request_t *r)
 {
-    ts_db_result_t *res = ts_db_query(r, "SELECT COALESCE(MAX(signed), 0) AS signed"
+    ts_db_result_t *res = ts_db_query(r, "SELECT COALESCE(MAX(signed), 0) AS signed,"
+                                         " COALESCE(MAX(ticks), 0) AS ticks"
                                          " FROM hello_counts WHERE tenant_id = {tenant}", "");
     return res ? ts_resp_data(r, 200, ts_db_row_json(r, res, 0)) : TS_ERROR;
 }
@@ -83,6 +97,9 @@ hello_init(ts_plugin_ctx_t *ctx)
         || ts_route_add(ctx, TS_GET, "/api/v1/hello/count", hello_count) != TS_OK
         || ts_route_add_ex(ctx, TS_POST, "/api/v1/hello/guestbook", hello_sign, 0,
                            TS_ROLE_AGENT) != TS_OK) {
+        return TS_ERROR;
+    }
+    if (ts_job_register(ctx, "hello.tick", hello_tick) != TS_OK) {
         return TS_ERROR;
     }
     return ts_event_on(ctx, "hello.signed", hello_on_signed);

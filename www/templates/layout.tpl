@@ -37,7 +37,7 @@
 </header>
 <main id="main">
   {{#FLASH}}<p class="flash" role="status">{{MESSAGE}}</p>{{/FLASH}}
-  {{>BODY}}
+  {{BODY:none}}
 </main>
 </body>
 </html>
