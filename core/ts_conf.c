@@ -40,6 +40,7 @@ static const directive_t directives[] = {
     D("security", "login_max_account", T_INT, login_max_account),
     D("security", "login_max_ip", T_INT, login_max_ip),
     D("security", "login_window", T_INT, login_window_s),
+    D("security", "token_cache_ms", T_INT, token_cache_ms),
     D("smtp", "url", T_STR, smtp_url),
     D("smtp", "user", T_STR, smtp_user),
     D("smtp", "password", T_STR, smtp_password),
@@ -181,6 +182,7 @@ defaults(ts_conf_t *c)
     c->login_max_account = 5;
     c->login_max_ip = 20;
     c->login_window_s = 900;
+    c->token_cache_ms = 1000;
     c->smtp_from = strdup("Tesoro <noreply@localhost>");
 }
 

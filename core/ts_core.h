@@ -44,6 +44,7 @@ typedef struct {
     int    login_max_account;
     int    login_max_ip;
     int    login_window_s;
+    int    token_cache_ms;  /* how long a worker trusts a verified API token */
     char  *smtp_url;
     char  *smtp_user;
     char  *smtp_password;

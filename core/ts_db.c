@@ -23,6 +23,7 @@ struct ts_dbconn {
     MYSQL     *my;
     bool       up;
     bool       lost;
+    bool       in_tx;     /* no silent reconnect inside a transaction */
     long long  retry_at_us;
     int        backoff_ms;
     cached_t   cache[CACHE_SLOTS];
@@ -68,6 +69,7 @@ disconnect(ts_dbconn_t *c)
     }
     c->my = NULL;
     c->up = false;
+    c->in_tx = false;
 }
 
 void
@@ -381,9 +383,9 @@ fetch_result(ts_dbconn_t *c, ts_pool_t *p, MYSQL_STMT *st, MYSQL_RES *meta,
     return TS_OK;
 }
 
-int
-ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
-            va_list ap, ts_db_result_t **out)
+static int
+run_once(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
+         va_list ap, ts_db_result_t **out)
 {
     int rc = ensure(c);
     if (rc != TS_OK) {
@@ -392,7 +394,6 @@ ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const
     c->lost = false;
     cached_t *e = prepare(c, sql, types);
     if (e == NULL) {
-        ts_log_error("database %s: %s in: %.200s", c->conf->name, c->errmsg, sql);
         if (c->lost) {
             disconnect(c);
             return TS_AGAIN;
@@ -411,7 +412,6 @@ ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const
     if (mysql_stmt_execute(e->st) != 0) {
         set_error(c, mysql_stmt_errno(e->st), mysql_stmt_error(e->st));
         if (c->lost) {
-            ts_log_error("database %s: connection lost: %s", c->conf->name, c->errmsg);
             disconnect(c);
             return TS_AGAIN;
         }
@@ -437,6 +437,45 @@ ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const
         *out = res;
     }
     return TS_OK;
+}
+
+/* A connection found dead outside a transaction (the server restarted while
+ * this worker was idle) is reopened and the statement tried once more if it
+ * cannot have run (or only reads); inside
+ * a transaction the work so far is gone, so the caller gets TS_AGAIN (503). */
+int
+ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
+            va_list ap, ts_db_result_t **out)
+{
+    if (c == NULL) {
+        return TS_ERROR;
+    }
+    bool was_up = c->up, in_tx = c->in_tx;
+    va_list cp;
+    va_copy(cp, ap);
+    int rc = run_once(c, p, tenant, sql, types, cp, out);
+    va_end(cp);
+    /* Only when the statement surely did not run, or only read: never twice an insert. */
+    bool safe = c->err == CR_SERVER_GONE_ERROR || strncmp(sql, "SELECT", 6) == 0;
+    if (rc == TS_AGAIN && was_up && !in_tx && safe) {
+        ts_log_warn("database %s: connection lost (%s); reconnecting", c->conf->name, c->errmsg);
+        c->retry_at_us = 0;
+        va_copy(cp, ap);
+        rc = run_once(c, p, tenant, sql, types, cp, out);
+        va_end(cp);
+    }
+    if (rc == TS_AGAIN && in_tx) {
+        ts_log_error("database %s: connection lost inside a transaction: %s", c->conf->name,
+                     c->errmsg);
+    } else if (rc == TS_ERROR) {
+        /* Logged here, where the statement is known; a duplicate key is often expected. */
+        if (c->err == 1062) {
+            ts_log_info("database %s: %s", c->conf->name, c->errmsg);
+        } else {
+            ts_log_error("database %s: %s in: %.200s", c->conf->name, c->errmsg, sql);
+        }
+    }
+    return rc;
 }
 
 int
@@ -480,6 +519,11 @@ ts_dbc_text(ts_dbconn_t *c, const char *sql)
         }
         return TS_ERROR;
     }
+    if (strcmp(sql, "START TRANSACTION") == 0) {
+        c->in_tx = true;
+    } else if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0) {
+        c->in_tx = false;
+    }
     MYSQL_RES *res = mysql_store_result(c->my);
     if (res != NULL) {
         mysql_free_result(res);
@@ -521,9 +565,6 @@ ts_db_exec(ts_request_t *r, const char *sql, const char *types, ...)
     va_start(ap, types);
     int rc = ts_dbc_vrun(TS_CORE(r)->db, r->pool, r->tenant->id, sql, types, ap, NULL);
     va_end(ap);
-    if (rc == TS_ERROR) {
-        ts_log_error("database: %s", ts_dbc_error(TS_CORE(r)->db));
-    }
     return rc;
 }
 
@@ -538,9 +579,6 @@ ts_db_query(ts_request_t *r, const char *sql, const char *types, ...)
     va_start(ap, types);
     int rc = ts_dbc_vrun(TS_CORE(r)->db, r->pool, r->tenant->id, sql, types, ap, &res);
     va_end(ap);
-    if (rc == TS_ERROR) {
-        ts_log_error("database: %s", ts_dbc_error(TS_CORE(r)->db));
-    }
     return rc == TS_OK ? res : NULL;
 }
 

@@ -220,6 +220,14 @@ load_everything(const char *path)
     }
     ts_conf_t *old = ts_conf;
     ts_conf = c;
+    /* A reload that would run code on a schema older than it refuses, and
+     * the running generation keeps serving. */
+    if (old != NULL && ts_migrate_check(c) != TS_OK) {
+        ts_db_close_all();
+        ts_conf = old;
+        ts_conf_free(c);
+        return TS_ERROR;
+    }
     if (old != NULL && strcmp(old->listen, c->listen) != 0) {
         ts_log_warn("listen changed from %s to %s: restart the server to apply it",
                     old->listen, c->listen);
