@@ -568,15 +568,17 @@ static int
 parse_headers(mp_t *m, ts_part_t *part, const char *s, size_t n)
 {
     bool disposition = false;
+    /* Obsolete line folding is refused up front, before a cut line is half-read. */
+    if ((n > 0 && is_ows(s[0])) || memmem(s, n, "\r\n ", 3) != NULL
+        || memmem(s, n, "\r\n\t", 3) != NULL) {
+        return fail(m, "multipart: part %d has a folded header", m->nparts);
+    }
     while (n > 0) {
         const char *eol = memmem(s, n, "\r\n", 2);
         if (eol == NULL) {
             return fail(m, "multipart: part %d has a malformed header", m->nparts);
         }
         size_t len = (size_t) (eol - s);
-        if (len > 0 && is_ows(s[0])) {
-            return fail(m, "multipart: part %d has a folded header", m->nparts);
-        }
         if (parse_header(m, part, s, len, &disposition) != TS_OK) {
             return TS_ERROR;
         }

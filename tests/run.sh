@@ -32,9 +32,11 @@ TIMEOUT=${TS_TEST_TIMEOUT:-900}
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 SERVER_ASAN=detect_leaks=0:halt_on_error=1:abort_on_error=0
 
-# What the API and browser suites are told about the instance.
+# What the API, plugin and browser suites are told about the instance. Mail
+# goes to smtp://127.0.0.1:2525: a suite that checks mail listens there itself
+# (python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c ...).
 export TS_BASE=http://127.0.0.1:$TS_PORT
-export TS_CONF TS_CLI TS_ROOT TS_VAR
+export TS_CONF TS_CLI TS_ROOT TS_VAR TS_DB_SOCK
 export TS_DEMO_EMAIL TS_DEMO_PASSWORD_FILE=$TS_VAR/demo-password
 export CHROMIUM=/usr/bin/chromium
 # Never let an npm package fetch a browser of its own.
@@ -112,18 +114,25 @@ st_build() {
     ts_build
 }
 
-# make check: unit tests (TAP, Automake's harness prints the summary), with
-# LeakSanitizer on. On failure, the log of each failing test.
+# make check: unit tests (TAP) with LeakSanitizer on. The console shows the
+# failures and Automake's summary, not the per-assertion PASS lines (they stay
+# in each test's .log) nor make's "is up to date" chatter. On failure, the log
+# of each test that failed or died, minus its passing lines.
 st_unit() {
     export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
-    local rc=0 trs
-    timeout "$TIMEOUT" make -C "$TS_BUILD" -j"$(nproc)" --no-print-directory check || rc=$?
-    if [ "$rc" -ne 0 ]; then
-        while IFS= read -r trs; do
-            printf '\n---- %s\n' "${trs%.trs}.log"
-            cat "${trs%.trs}.log"
-        done < <(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' -r --include='*.trs' "$TS_BUILD" || true)
-    fi
+    local rc=0 log
+    timeout "$TIMEOUT" make -C "$TS_BUILD" -j"$(nproc)" --no-print-directory check 2>&1 |
+        grep -v -E '^PASS: |^make\[[0-9]+\]: .* is up to date\.$' || rc=${PIPESTATUS[0]}
+    [ "$rc" -ne 0 ] || return 0
+    while IFS= read -r log; do
+        # no .trs: the driver gave up on that test (crash, no plan)
+        if [ ! -f "${log%.log}.trs" ] ||
+            grep -q -E '^:test-result: (FAIL|ERROR|XPASS)' "${log%.log}.trs"; then
+            printf '\n---- %s (passing lines omitted)\n' "${log#"$TS_ROOT"/}"
+            grep -v -E '^(ok [0-9]|PASS: )' "$log" || true
+        fi
+    done < <(find "$TS_BUILD" -name '*.log' ! -name test-suite.log ! -name config.log \
+        -newer "$TS_BUILD/Makefile" | sort)
     return "$rc"
 }
 
@@ -150,6 +159,17 @@ st_api() {
     has_node_tests tests/api || skip "no tests in tests/api/"
     export ASAN_OPTIONS=$SERVER_ASAN
     timeout "$TIMEOUT" node --test tests/api/
+}
+
+# Each plugin's tests against the running stack (plugins/NAME/tests/).
+st_plugins() {
+    local dir dirs=()
+    for dir in plugins/*/tests; do
+        ! has_node_tests "$dir" || dirs+=("$dir/")
+    done
+    [ ${#dirs[@]} -gt 0 ] || skip "no tests in plugins/*/tests/"
+    export ASAN_OPTIONS=$SERVER_ASAN
+    timeout "$TIMEOUT" node --test "${dirs[@]}"
 }
 
 st_e2e() {
@@ -182,11 +202,12 @@ stage build    st_build
 stage unit     st_unit     build
 stage instance st_instance build
 stage api      st_api      instance
+stage plugins  st_plugins  instance
 stage e2e      st_e2e      instance www
 stage stop     st_stop     instance
 
 # Server-side clues when a suite against the instance failed.
-case "${RESULT[instance]} ${RESULT[api]} ${RESULT[e2e]} ${RESULT[stop]}" in
+case "${RESULT[instance]} ${RESULT[api]} ${RESULT[plugins]} ${RESULT[e2e]} ${RESULT[stop]}" in
 *FAIL*)
     ts_tail "$TS_LOG/tesoro.log" 60
     ts_tail "$TS_LOG/nginx-error.log" 20

@@ -15,6 +15,7 @@
 #   TS_BENCH_NOOP       bench_noop in the generated tesoro.conf              (1)
 #   TS_SMTP_URL         [smtp] url in the generated tesoro.conf              (as in conf/tesoro.conf)
 #   TS_WAIT             seconds to wait for MariaDB and /healthz             (60)
+#   TS_DRAIN            seconds tesoro-fcgi gets to drain on down            (15)
 #
 # Everything is idempotent: each step checks whether its work is already done.
 
@@ -53,14 +54,17 @@ ts_info() { printf '    %s\n' "$*"; }
 ts_warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
 ts_die()  { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# Print the end of a log file, to explain a failure without opening it.
+# Print the end of a log file, to explain a failure without opening it:
+# its last $2 lines, but nothing written before byte offset $3 (a size taken
+# with ts_log_size before starting the program that failed).
 ts_tail() {
-    local file=$1 lines=${2:-30}
+    local file=$1 lines=${2:-30} since=${3:-0}
     [ -s "$file" ] || return 0
-    printf -- '---- last %s lines of %s\n' "$lines" "${file#"$TS_ROOT"/}" >&2
-    tail -n "$lines" "$file" >&2
+    printf -- '---- end of %s\n' "${file#"$TS_ROOT"/}" >&2
+    tail -c +$((since + 1)) "$file" | tail -n "$lines" >&2
     printf -- '----\n' >&2
 }
+ts_log_size() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 # ---------------------------------------------------------------- processes
 
@@ -198,7 +202,8 @@ ts_npm_www() {
     if [ ! -d "$www/node_modules" ] || [ "$www/package-lock.json" -nt "$www/node_modules" ]; then
         ts_info "npm ci in www/"
         (cd "$www" && npm ci --no-audit --no-fund --loglevel=error)
-        touch "$www/node_modules"  # newer than the lock: skipped next time
+        # newer than the lock: skipped next time (npm makes no dir without deps)
+        mkdir -p "$www/node_modules" && touch "$www/node_modules"
     else
         ts_info "www/node_modules is up to date"
     fi
@@ -218,6 +223,9 @@ ts_build() {
     ts_source_lock
     if [ ! -f configure ] || [ configure.ac -nt configure ]; then
         ts_info "autoreconf -fi"
+        # m4/ only holds generated macros (not in git): create it so aclocal
+        # does not warn that AC_CONFIG_MACRO_DIR is missing.
+        mkdir -p m4
         autoreconf -fi
     fi
     ts_source_unlock
@@ -229,7 +237,10 @@ ts_build() {
     if [ ! -f "$TS_BUILD/Makefile" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         ts_info "configure $want"
         rm -f "$stamp"
-        (cd "$TS_BUILD" && "$TS_ROOT/configure" -q --prefix="$TS_PREFIX" "${flags[@]}")
+        # configure's own cleanup runs "rm -f core ...", which complains about
+        # our core/ object directory: drop that one line of noise.
+        (cd "$TS_BUILD" && "$TS_ROOT/configure" -q --prefix="$TS_PREFIX" "${flags[@]}") \
+            2> >(grep -v "cannot remove 'core': Is a directory" >&2)
         printf '%s\n' "$want" >"$stamp"
     fi
     ts_info "make -j$(nproc) in ${TS_BUILD#"$TS_ROOT"/}"
@@ -286,6 +297,8 @@ ts_db_start() {
             { ts_tail "$TS_LOG/mariadb-install.log"; ts_die "mariadb-install-db failed"; }
     fi
     ts_info "starting MariaDB on 127.0.0.1:$TS_DB_PORT"
+    local log_start
+    log_start=$(ts_log_size "$TS_LOG/mariadb.err")
     # setsid: its own session, so a Ctrl-C in this terminal does not reach it;
     # -w: should setsid have to fork, $! still lives exactly as long as mariadbd.
     # flush-at-commit 2: a dev/test database trades crash durability for speed.
@@ -302,7 +315,7 @@ ts_db_start() {
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.2
     done
-    ts_tail "$TS_LOG/mariadb.err"
+    ts_tail "$TS_LOG/mariadb.err" 30 "$log_start"
     ts_die "MariaDB did not start (log: ${TS_LOG#"$TS_ROOT"/}/mariadb.err)"
 }
 
@@ -384,14 +397,18 @@ ts_migrate() { ts_cli migrate; }
 
 TS_DEMO_EMAIL=admin@demo.localhost
 
+# The demo agency and its admin, with a password generated once into
+# <instance>/demo-password (up.sh prints it).
 ts_demo_tenant() {
-    local password list
-    password=$(ts_secret_file "$TS_VAR/demo-password" password)
+    local password list file=$TS_VAR/demo-password
     list=$(ts_cli tenant list --json) || ts_die "tesoro tenant list --json failed"
     if grep -q '"demo"' <<<"$list"; then
         ts_info "tenant demo exists"
+        [ -s "$file" ] ||
+            ts_warn "${file#"$TS_ROOT"/} is gone, so its admin password is unknown: ./tesoro down, delete ${TS_VAR#"$TS_ROOT"/}/db and ./tesoro up for a fresh demo"
         return 0
     fi
+    password=$(ts_secret_file "$file" password)
     ts_info "creating tenant demo"
     ts_cli tenant create demo --name "Demo Agency" \
         --host demo.localhost --host 127.0.0.1 --host localhost \
@@ -410,6 +427,11 @@ ts_fcgi_start() {
     local pidfile=$TS_VAR/tesoro.pid stampfile=$TS_VAR/tesoro.fingerprint fp
     [ -x "$TS_FCGI" ] || ts_die "${TS_FCGI#"$TS_ROOT"/} is not built"
     fp=$(ts_fcgi_fingerprint)
+    # tesoro-fcgi -t checks config, plugins and schema: fail here, with its
+    # message, rather than stop a working server for one that cannot start.
+    local check
+    check=$(TESORO_CONF=$TS_CONF "$TS_FCGI" -t -c "$TS_CONF" 2>&1) ||
+        { printf '%s\n' "$check" >&2; ts_die "tesoro-fcgi -t rejects ${TS_CONF#"$TS_ROOT"/}"; }
     if ts_pid_alive "$pidfile" tesoro-fcgi; then
         if [ "$fp" = "$(cat "$stampfile" 2>/dev/null)" ]; then
             ts_info "tesoro-fcgi already running (pid $(ts_pid "$pidfile"))"
@@ -419,7 +441,8 @@ ts_fcgi_start() {
         ts_info "new build or config: restarting tesoro-fcgi"
         ts_fcgi_stop
     fi
-    rm -f "$TS_VAR/tesoro.sock"  # stale socket of a server that died
+    rm -f "$TS_VAR/tesoro.sock" "$pidfile"  # leftovers of a server that died
+    TS_FCGI_LOG_START=$(ts_log_size "$TS_LOG/tesoro.log")
     ts_info "starting tesoro-fcgi (log: ${TS_LOG#"$TS_ROOT"/}/tesoro.log)"
     # The shell writes its own pid, then execs the server under that pid;
     # setsid makes it a process group leader, so down can stop its workers too.
@@ -437,7 +460,7 @@ ts_fcgi_start() {
 
 ts_fcgi_stop() {
     # SIGTERM: the server stops accepting and lets running requests finish.
-    ts_stop_group tesoro-fcgi "$TS_VAR/tesoro.pid" tesoro-fcgi TERM 15
+    ts_stop_group tesoro-fcgi "$TS_VAR/tesoro.pid" tesoro-fcgi TERM "${TS_DRAIN:-15}"
     rm -f "$TS_VAR/tesoro.fingerprint" "$TS_VAR/tesoro.sock"
 }
 
@@ -477,6 +500,8 @@ ts_nginx_start() {
     fi
     ts_info "starting nginx on http://127.0.0.1:$TS_PORT"
     rm -f "$pidfile"
+    local log_start
+    log_start=$(ts_log_size "$TS_LOG/nginx-error.log")
     # "daemon off": it stays in the foreground, so background it ourselves.
     # shellcheck disable=SC2094 # -e only names the file nginx appends to
     (cd "$TS_ROOT" && exec setsid -w nginx -p "$TS_ROOT" -e "$TS_LOG/nginx-error.log" \
@@ -487,7 +512,7 @@ ts_nginx_start() {
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    ts_tail "$TS_LOG/nginx-error.log"
+    ts_tail "$TS_LOG/nginx-error.log" 10 "$log_start"
     ts_die "nginx did not start (port $TS_PORT taken?)"
 }
 
@@ -503,14 +528,14 @@ ts_wait_healthy() {
     for ((i = 0; i < TS_WAIT * 5; i++)); do
         curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
         if ! ts_pid_alive "$TS_VAR/tesoro.pid" tesoro-fcgi; then
-            ts_tail "$TS_LOG/tesoro.log"
+            ts_tail "$TS_LOG/tesoro.log" 30 "${TS_FCGI_LOG_START:-0}"
             ts_die "tesoro-fcgi exited (log: ${TS_LOG#"$TS_ROOT"/}/tesoro.log)"
         fi
         sleep 0.2
     done
     curl -sS -o /dev/null "$url" || true
-    ts_tail "$TS_LOG/tesoro.log"
-    ts_tail "$TS_LOG/nginx-error.log"
+    ts_tail "$TS_LOG/tesoro.log" 30 "${TS_FCGI_LOG_START:-0}"
+    ts_tail "$TS_LOG/nginx-error.log" 10
     ts_die "$url did not answer within ${TS_WAIT}s"
 }
 

@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ts_up "$TS_ROOT/conf/dev/packages.txt"
 
-password=$(cat "$TS_VAR/demo-password")
+password=$(cat "$TS_VAR/demo-password" 2>/dev/null || echo '(unknown: see the warning above)')
 cat <<MSG
 
 Tesoro is up:  http://localhost:$TS_PORT/   (tenant "demo"; also http://demo.localhost:$TS_PORT/)
