@@ -6,7 +6,7 @@ SECS=${1:-30}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 OUT=${FUZZ_OUT:-${TMPDIR:-/tmp}/tesoro-fuzz}
-TARGETS="multipart urlencoded cookies"
+TARGETS="multipart urlencoded cookies kyero"
 
 # Compiling a trivial target is the only sure test that the fuzzer runtime is there.
 have_fuzzer() {
@@ -34,8 +34,13 @@ CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wshadow -
 CORE="$TOP/core/ts_pool.c $TOP/core/ts_parse.c $TOP/core/ts_multipart.c"
 
 for t in $TARGETS; do
+    src=$CORE
+    # The feed parsers stand alone: libxml2 and their own file.
+    case $t in
+    kyero) src="$TOP/plugins/kyero/kyero_parse.c $(pkg-config --cflags --libs libxml-2.0) -lm" ;;
+    esac
     # shellcheck disable=SC2086
-    clang $CFLAGS -o "$OUT/fuzz_$t" "$HERE/fuzz_$t.c" $CORE
+    clang $CFLAGS -o "$OUT/fuzz_$t" "$HERE/fuzz_$t.c" $src
     echo "built $OUT/fuzz_$t"
 done
 
