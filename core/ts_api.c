@@ -95,15 +95,16 @@ users_show(ts_request_t *r)
     if (ts_req_param_id(r, "id", &id) != TS_OK) {
         return ts_resp_error(r, 404, "not_found", "no such user", NULL);
     }
-    if (r->user->role < TS_ROLE_ADMIN && id != r->user->id) {
-        return ts_resp_error(r, 403, "forbidden", "only admins see other users", NULL);
-    }
+    /* Looked up first: another tenant's id is 404 for everyone, never 403. */
     ts_db_result_t *res = user_by_id(r, id);
     if (res == NULL) {
         return TS_ERROR;
     }
     if (ts_db_rows(res) == 0) {
         return ts_resp_error(r, 404, "not_found", "no such user", NULL);
+    }
+    if (r->user->role < TS_ROLE_ADMIN && id != r->user->id) {
+        return ts_resp_error(r, 403, "forbidden", "only admins see other users", NULL);
     }
     return ts_resp_data(r, 200, user_json(r, res, 0));
 }

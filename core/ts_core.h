@@ -143,6 +143,7 @@ typedef struct {
     const char *disabled_plugins;   /* " a b " for the tenant */
     bool        by_token;
     long long   start_us;
+    bool        job_last_attempt;   /* in a job: no retry follows a failure */
 } ts_req_core_t;
 
 #define TS_CORE(r) ((ts_req_core_t *) (r)->core)
@@ -152,6 +153,7 @@ int ts_req_read_body(ts_request_t *r);   /* returns an HTTP status on failure, 0
 void ts_req_finish(ts_request_t *r);     /* writes the response out */
 ts_request_t *ts_req_detached(ts_pool_t *pool);  /* for CLI and jobs */
 const char *ts_status_text(int status);
+bool ts_local_path(const char *s);   /* safe as a redirect target */
 long long ts_now_us(void);
 
 /* ---- router (ts_route.c) ---- */

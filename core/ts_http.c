@@ -135,8 +135,9 @@ ts_http_handle(FCGX_Request *fcgx, ts_pool_t *pool)
     int rc = ts_req_init(r, pool, fcgx);
     if (rc == 400) {
         ts_resp_error(r, 400, "bad_query", "malformed query string", NULL);
-    } else if (rc == 405) {
-        ts_resp_error(r, 405, "method_not_allowed", "unknown method", NULL);
+    } else if (rc == 501) {
+        /* RFC 9110: a method the server does not know at all is 501, not 405. */
+        ts_resp_error(r, 501, "not_implemented", "unknown method", NULL);
     } else {
         dispatch(r);
     }

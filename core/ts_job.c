@@ -172,6 +172,8 @@ run_one(ts_dbconn_t *db, const char *server, ts_pool_t *p, int *ran)
     const char *err = NULL;
     ts_job_fn_t fn = ts_job_handler(kind);
     ts_request_t *r = ts_req_detached(p);
+    int max = (int) ts_db_get_int(res, 0, "max_attempts");
+    TS_CORE(r)->job_last_attempt = attempts >= max;
     cJSON *payload = cJSON_Parse(ts_db_get(res, 0, "payload"));
     if (fn == NULL) {
         err = "no handler for this kind of job (is its plugin loaded?)";
@@ -184,7 +186,7 @@ run_one(ts_dbconn_t *db, const char *server, ts_pool_t *p, int *ran)
         ts_db_rollback(r);
     }
     cJSON_Delete(payload);
-    finish(db, p, id, attempts, (int) ts_db_get_int(res, 0, "max_attempts"), err);
+    finish(db, p, id, attempts, max, err);
     (void) server;
     return TS_OK;
 }

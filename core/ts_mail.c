@@ -149,9 +149,11 @@ ts_mail_send_job(ts_request_t *r, const cJSON *payload, const char **err)
     const char *to = ts_db_get(res, 0, "to_addr");
     char *msg = message(r, to, ts_db_get(res, 0, "subject"), ts_db_get(res, 0, "body"));
     int rc = smtp_send(r, to, msg, err);
+    /* After the job's last attempt nothing will send it: the outbox says so. */
+    const char *status = rc == TS_OK ? "sent"
+                         : TS_CORE(r)->job_last_attempt ? "failed" : "queued";
     ts_db_exec(r, "UPDATE outbox SET attempts = attempts + 1, status = ?, last_error = ?,"
                   " sent_at = IF(? = 'sent', NOW(), NULL) WHERE tenant_id = {tenant} AND id = ?",
-               "sssi", rc == TS_OK ? "sent" : "queued", rc == TS_OK ? NULL : *err,
-               rc == TS_OK ? "sent" : "queued", (int64_t) id->valuedouble);
+               "sssi", status, rc == TS_OK ? NULL : *err, status, (int64_t) id->valuedouble);
     return rc;
 }

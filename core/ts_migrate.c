@@ -151,6 +151,14 @@ migrate_module(const ts_conf_t *conf, ts_dbconn_t *c, ts_pool_t *p, const char *
     int n = dir && files ? list_dir(dir, files, MAX_FILES) : 0;
     int have = applied_max(c, p, module);
     int rc = have < 0 ? TS_ERROR : TS_OK;
+    /* Two files with one number: one of them would be skipped for ever. */
+    for (int i = 1; i < n && rc == TS_OK; i++) {
+        if (files[i].version == files[i - 1].version) {
+            ts_log_error("%s: %s and %s have the same number", dir, files[i - 1].name,
+                         files[i].name);
+            rc = TS_ERROR;
+        }
+    }
     for (int i = 0; i < n && rc == TS_OK; i++) {
         if (files[i].version <= have) {
             continue;

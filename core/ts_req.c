@@ -85,7 +85,7 @@ ts_req_init(ts_request_t *r, ts_pool_t *pool, FCGX_Request *fcgx)
         }
         c->host = h;
     }
-    return r->method == 0 ? 405 : 0;
+    return r->method == 0 ? 501 : 0;
 }
 
 static bool
@@ -126,6 +126,27 @@ key_cmp(const void *a, const void *b)
 
 /* cJSON keeps duplicate keys and reads the first; a client could smuggle a
  * second value past a validator that reads differently, so refuse them. */
+/* cJSON would cut a string at a decoded \u0000 (and at a raw NUL): such a
+ * value would not be what the client sent. Outside strings a backslash is
+ * already a syntax error, so counting escapes from the start is exact. */
+static bool
+json_has_nul(const char *s, size_t n)
+{
+    if (memchr(s, '\0', n) != NULL) {
+        return true;
+    }
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '\\') {
+            continue;
+        }
+        if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0) {
+            return true;
+        }
+        i++;   /* the escaped character: a backslash before "u0000" makes it text */
+    }
+    return false;
+}
+
 static bool
 json_has_duplicates(ts_pool_t *p, const cJSON *j)
 {
@@ -210,6 +231,19 @@ ts_req_read_body(ts_request_t *r)
                                  NULL);
         }
         ts_pool_cleanup_add(r->pool, json_delete, j);
+        size_t at = (size_t) (end - body);
+        while (at < (size_t) c->content_length && strchr(" \t\r\n", body[at]) != NULL) {
+            at++;
+        }
+        if (at < (size_t) c->content_length) {
+            return ts_resp_error(r, 400, "bad_json",
+                                 ts_psprintf(r->pool, "data after the JSON document at byte %zu",
+                                             at), NULL);
+        }
+        if (json_has_nul(body, (size_t) c->content_length)) {
+            return ts_resp_error(r, 400, "bad_json", "a JSON string holds a NUL character",
+                                 NULL);
+        }
         if (json_has_duplicates(r->pool, j)) {
             return ts_resp_error(r, 400, "bad_json", "duplicate key in a JSON object", NULL);
         }

@@ -18,13 +18,17 @@ ts_status_text(int status)
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 406: return "Not Acceptable";
+    case 410: return "Gone";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
+    case 412: return "Precondition Failed";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     default:  return "Unknown";
     }
@@ -143,11 +147,28 @@ ts_resp_error(ts_request_t *r, int status, const char *code, const char *message
     return ts_resp_json(r, status, o);
 }
 
+/* A path of our own site: "/x", never "//host" or "/\\host", and no control
+ * character anywhere, since browsers drop tabs and newlines before parsing
+ * ("/\t/evil" becomes "//evil"). */
+bool
+ts_local_path(const char *s)
+{
+    if (s == NULL || s[0] != '/' || s[1] == '/' || s[1] == '\\') {
+        return false;
+    }
+    for (const unsigned char *c = (const unsigned char *) s; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int
 ts_resp_redirect(ts_request_t *r, const char *location)
 {
     /* Only paths of our own site: an open redirect would help phishing. */
-    if (location[0] != '/' || location[1] == '/' || location[1] == '\\') {
+    if (!ts_local_path(location)) {
         location = "/";
     }
     ts_resp_header(r, "Location", location);

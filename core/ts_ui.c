@@ -57,11 +57,7 @@ ts_ui_layout(ts_request_t *r, ts_tpl_dict_t *d)
 static const char *
 safe_next(const char *next)
 {
-    /* Only our own paths: /x but not //host or /\host. */
-    if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\') {
-        return "/";
-    }
-    return next;
+    return ts_local_path(next) ? next : "/";
 }
 
 static int

@@ -281,9 +281,7 @@ describe('login form and sessions', () => {
             assert.equal(res.headers.location, want, `next=${next}`);
         }
     });
-    test('after login, next= with a tab or newline cannot turn into //host', {
-        todo: 'core/ts_ui.c safe_next (and ts_resp_redirect) only look at next[1]: "/\\t/evil.example" passes and browsers drop the tab (WHATWG URL), so Location "/\\t/evil.example" goes to //evil.example; "/\\n/x" gives a 303 without Location',
-    }, async () => {
+    test('after login, next= with a tab or newline cannot turn into //host', async () => {
         for (const next of ['/\t/evil.example/', '/\n/evil.example/', '/\r/evil.example/', '/ \t/evil.example/']) {
             const { res } = await login(t, t.admin.email, t.admin.password, { next });
             assert.equal(res.status, 303, show(res));

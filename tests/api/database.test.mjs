@@ -275,13 +275,10 @@ describe('schema checks', () => {
         assert.equal(good.status, 0, `tesoro-fcgi -t -c TS_CONF: ${good.stderr}`);
     });
 
-    // Bug (reported): list_dir() in core/ts_migrate.c keeps two files with the same
-    // number; on a database that has the number the second is skipped for ever, on
-    // a fresh one its SQL runs and then `tesoro migrate` fails on the duplicate
-    // schema_migrations key without printing why.
-    test('two migrations with the same number are refused', {
-        todo: 'core/ts_migrate.c accepts duplicate version numbers',
-    }, () => {
+    // Two files with one number: on a database that has the number the second
+    // would be skipped for ever, on a fresh one its SQL would run and then
+    // `tesoro migrate` fail on the duplicate schema_migrations key.
+    test('two migrations with the same number are refused', () => {
         const dup = path.join(tmp.dir, 'dup');
         const dir = path.join(dup, 'hello');
         fs.cpSync(readConf().plugins.plugin_schema.replace('{name}', 'hello'), dir, { recursive: true });
