@@ -99,6 +99,26 @@ int contacts_list_page(ts_request_t *r, contacts_kind_t kind, const contacts_lis
 /* One list row as JSON (tags as a list). */
 cJSON *contacts_list_row_json(ts_request_t *r, const ts_db_result_t *res, size_t i);
 
+/* A record's timeline, newest first: activities and audited changes. */
+cJSON *contacts_timeline(ts_request_t *r, contacts_kind_t kind, int64_t id);
+/* The caller's open tasks with bucket (overdue, today, upcoming) and record_name. */
+ts_db_result_t *contacts_my_tasks(ts_request_t *r);
+/* Adds a 'system' activity (conversion, merge, erasure) to a record's timeline. */
+int contacts_system_activity(ts_request_t *r, const char *entity, int64_t id, const char *subject);
+/* Every id the filters select (sorted by id), at most max; 0, 422 or TS_ERROR. */
+int contacts_list_ids(ts_request_t *r, contacts_kind_t kind, const contacts_listctx_t *lc,
+                      size_t max, int64_t **ids, size_t *n, cJSON **fields);
+
+/* Lead -> contact, same id, with a role (NULL: from the lead's type): 0, 422 or TS_ERROR. */
+int contacts_convert(ts_request_t *r, int64_t id, const char *role, cJSON **fields);
+/* Moves source's activities, tags, roles, channels and links to survivor, fills
+ * survivor's empty fields, soft-deletes source; audited. Inside a transaction. */
+int contacts_merge(ts_request_t *r, int64_t survivor, int64_t source);
+/* action (assign, set_status, add_tag, remove_tag, delete) with in's agent_id,
+ * status or tag on each visible id: 0 (*count set), 422 or TS_ERROR. */
+int contacts_batch_apply(ts_request_t *r, contacts_kind_t kind, const char *action, const cJSON *in,
+                         const int64_t *ids, size_t n, long long *count, cJSON **fields);
+
 /* ---- small helpers ---- */
 void contacts_field_error(cJSON **fields, const char *name, const char *msg);
 int contacts_validation_error(ts_request_t *r, cJSON *fields);

@@ -601,3 +601,40 @@ contacts_lists_routes(ts_plugin_ctx_t *ctx)
     }
     return TS_OK;
 }
+
+int
+contacts_list_ids(ts_request_t *r, contacts_kind_t kind, const contacts_listctx_t *lc,
+                  size_t max, int64_t **ids, size_t *n, cJSON **fields)
+{
+    contacts_listctx_t byid = *lc;
+    byid.view_sort = "id";
+    byid.ignore_query = true;
+    size_t cap = 512;
+    *ids = ts_palloc(r->pool, cap * sizeof(int64_t));
+    *n = 0;
+    const char *cursor = NULL;
+    do {
+        contacts_page_t pg;
+        int rc = contacts_list_page(r, kind, &byid, 500, cursor, false, &pg, fields);
+        if (rc != 0) {
+            return rc;
+        }
+        if (*n + pg.n > max) {
+            contacts_field_error(fields, "filter", ts_psprintf(r->pool, "selects more than %zu records", max));
+            return 422;
+        }
+        if (*n + pg.n > cap) {
+            while (cap < *n + pg.n) {
+                cap *= 2;
+            }
+            int64_t *more = ts_palloc(r->pool, cap * sizeof(int64_t));
+            memcpy(more, *ids, *n * sizeof(int64_t));
+            *ids = more;
+        }
+        for (size_t i = 0; i < pg.n; i++) {
+            (*ids)[(*n)++] = ts_db_get_int(pg.rows, i, "id");
+        }
+        cursor = pg.next_cursor;
+    } while (cursor != NULL);
+    return 0;
+}
