@@ -83,6 +83,8 @@ int contacts_list_where(ts_request_t *r, contacts_kind_t kind, const contacts_li
                         contacts_q_t *w, cJSON **fields, const char *prefix);
 /* Loads ?view=ID (own or shared, of that list) into lc: 0, 404 or TS_ERROR. */
 int contacts_view_load(ts_request_t *r, const char *list, contacts_listctx_t *lc);
+/* The answer to a failed contacts_view_load: 404 or TS_ERROR. */
+int contacts_view_failed(ts_request_t *r, int rc);
 
 typedef struct {
     ts_db_result_t *rows;
@@ -119,6 +121,11 @@ int contacts_merge(ts_request_t *r, int64_t survivor, int64_t source);
 int contacts_batch_apply(ts_request_t *r, contacts_kind_t kind, const char *action, const cJSON *in,
                          const int64_t *ids, size_t n, long long *count, cJSON **fields);
 
+/* A CSV cell as exported: formula-looking text (= + - @ tab CR first) gets a leading '. */
+const char *contacts_csv_cell(ts_pool_t *p, const char *v);
+/* Anonymises a lead or contact, keeps its aggregates, records the erasure. In a transaction. */
+int contacts_erase(ts_request_t *r, int64_t id);
+
 /* ---- small helpers ---- */
 void contacts_field_error(cJSON **fields, const char *name, const char *msg);
 int contacts_validation_error(ts_request_t *r, cJSON *fields);
@@ -126,6 +133,12 @@ char *contacts_i64(ts_pool_t *p, int64_t v);
 /* The UTF-8 text is valid and holds no control characters but tab/newline. */
 bool contacts_text_ok(const char *s, bool multiline);
 const char *contacts_json_str(const cJSON *o, const char *key);
+
+/* Registers h on /api/v1/<leads|contacts|relations><suffix> for each kind in kinds. */
+#define CONTACTS_ALL (CONTACTS_LEAD | CONTACTS_CONTACT | CONTACTS_RELATION)
+#define CONTACTS_PERSONS (CONTACTS_LEAD | CONTACTS_CONTACT)
+int contacts_route_kinds(ts_plugin_ctx_t *ctx, unsigned kinds, unsigned methods, const char *suffix,
+                         ts_handler_t h, ts_role_t min_role);
 
 /* Registrations, one per file. */
 int contacts_records_routes(ts_plugin_ctx_t *ctx);

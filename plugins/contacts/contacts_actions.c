@@ -366,11 +366,9 @@ int
 contacts_actions_routes(ts_plugin_ctx_t *ctx)
 {
     if (ts_route_add_ex(ctx, TS_POST, "/api/v1/leads/{id}/convert", convert_lead, 0, TS_ROLE_AGENT) != TS_OK
-        || ts_route_add_ex(ctx, TS_POST, "/api/v1/leads/{id}/merge", merge_records, 0, TS_ROLE_AGENT) != TS_OK
-        || ts_route_add_ex(ctx, TS_POST, "/api/v1/contacts/{id}/merge", merge_records, 0, TS_ROLE_AGENT) != TS_OK
-        || ts_route_add_ex(ctx, TS_POST, "/api/v1/leads/batch", batch, 0, TS_ROLE_AGENT) != TS_OK
-        || ts_route_add_ex(ctx, TS_POST, "/api/v1/contacts/batch", batch, 0, TS_ROLE_AGENT) != TS_OK
-        || ts_route_add_ex(ctx, TS_POST, "/api/v1/relations/batch", batch, 0, TS_ROLE_AGENT) != TS_OK) {
+        || contacts_route_kinds(ctx, CONTACTS_PERSONS, TS_POST, "/{id}/merge", merge_records,
+                                TS_ROLE_AGENT) != TS_OK
+        || contacts_route_kinds(ctx, CONTACTS_ALL, TS_POST, "/batch", batch, TS_ROLE_AGENT) != TS_OK) {
         return TS_ERROR;
     }
     return TS_OK;

@@ -424,9 +424,8 @@ contacts_activities_routes(ts_plugin_ctx_t *ctx)
         || ts_route_add_ex(ctx, TS_DELETE, "/api/v1/activities/{id}", activities_delete, 0,
                            TS_ROLE_AGENT) != TS_OK
         || ts_route_add(ctx, TS_GET, "/api/v1/tasks/mine", tasks_mine) != TS_OK
-        || ts_route_add(ctx, TS_GET, "/api/v1/leads/{id}/timeline", timeline_show) != TS_OK
-        || ts_route_add(ctx, TS_GET, "/api/v1/contacts/{id}/timeline", timeline_show) != TS_OK
-        || ts_route_add(ctx, TS_GET, "/api/v1/relations/{id}/timeline", timeline_show) != TS_OK) {
+        || contacts_route_kinds(ctx, CONTACTS_ALL, TS_GET, "/{id}/timeline", timeline_show,
+                                TS_ROLE_VIEWER) != TS_OK) {
         return TS_ERROR;
     }
     return TS_OK;
