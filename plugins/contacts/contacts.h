@@ -83,6 +83,10 @@ int contacts_list_where(ts_request_t *r, contacts_kind_t kind, const contacts_li
                         contacts_q_t *w, cJSON **fields, const char *prefix);
 /* Loads ?view=ID (own or shared, of that list) into lc: 0, 404 or TS_ERROR. */
 int contacts_view_load(ts_request_t *r, const char *list, contacts_listctx_t *lc);
+/* Saves a view from JSON as POST /api/v1/views does: 0, 422 (*fields) or TS_ERROR. */
+int contacts_view_create(ts_request_t *r, const cJSON *in, cJSON **fields, int64_t *id);
+/* The answer to a failed contacts_view_load: 404 or TS_ERROR. */
+int contacts_view_failed(ts_request_t *r, int rc);
 
 typedef struct {
     ts_db_result_t *rows;
@@ -99,6 +103,34 @@ int contacts_list_page(ts_request_t *r, contacts_kind_t kind, const contacts_lis
 /* One list row as JSON (tags as a list). */
 cJSON *contacts_list_row_json(ts_request_t *r, const ts_db_result_t *res, size_t i);
 
+/* Logs an activity from JSON as POST /api/v1/activities does (in a
+ * transaction): 0, 422 (*fields), 404 (record not visible) or TS_ERROR. */
+int contacts_activity_add(ts_request_t *r, const cJSON *in, cJSON **fields, int64_t *id_out);
+/* A record's timeline, newest first: activities and audited changes. */
+cJSON *contacts_timeline(ts_request_t *r, contacts_kind_t kind, int64_t id);
+/* The caller's open tasks with bucket (overdue, today, upcoming) and record_name. */
+ts_db_result_t *contacts_my_tasks(ts_request_t *r);
+/* Adds a 'system' activity (conversion, merge, erasure) to a record's timeline. */
+int contacts_system_activity(ts_request_t *r, const char *entity, int64_t id, const char *subject);
+/* Every id the filters select (sorted by id), at most max; 0, 422 or TS_ERROR. */
+int contacts_list_ids(ts_request_t *r, contacts_kind_t kind, const contacts_listctx_t *lc,
+                      size_t max, int64_t **ids, size_t *n, cJSON **fields);
+
+/* Lead -> contact, same id, with a role (NULL: from the lead's type): 0, 422 or TS_ERROR. */
+int contacts_convert(ts_request_t *r, int64_t id, const char *role, cJSON **fields);
+/* Moves source's activities, tags, roles, channels and links to survivor, fills
+ * survivor's empty fields, soft-deletes source; audited. Inside a transaction. */
+int contacts_merge(ts_request_t *r, int64_t survivor, int64_t source);
+/* action (assign, set_status, add_tag, remove_tag, delete) with in's agent_id,
+ * status or tag on each visible id: 0 (*count set), 422 or TS_ERROR. */
+int contacts_batch_apply(ts_request_t *r, contacts_kind_t kind, const char *action, const cJSON *in,
+                         const int64_t *ids, size_t n, long long *count, cJSON **fields);
+
+/* A CSV cell as exported: formula-looking text (= + - @ tab CR first) gets a leading '. */
+const char *contacts_csv_cell(ts_pool_t *p, const char *v);
+/* Anonymises a lead or contact, keeps its aggregates, records the erasure. In a transaction. */
+int contacts_erase(ts_request_t *r, int64_t id);
+
 /* ---- small helpers ---- */
 void contacts_field_error(cJSON **fields, const char *name, const char *msg);
 int contacts_validation_error(ts_request_t *r, cJSON *fields);
@@ -106,6 +138,12 @@ char *contacts_i64(ts_pool_t *p, int64_t v);
 /* The UTF-8 text is valid and holds no control characters but tab/newline. */
 bool contacts_text_ok(const char *s, bool multiline);
 const char *contacts_json_str(const cJSON *o, const char *key);
+
+/* Registers h on /api/v1/<leads|contacts|relations><suffix> for each kind in kinds. */
+#define CONTACTS_ALL (CONTACTS_LEAD | CONTACTS_CONTACT | CONTACTS_RELATION)
+#define CONTACTS_PERSONS (CONTACTS_LEAD | CONTACTS_CONTACT)
+int contacts_route_kinds(ts_plugin_ctx_t *ctx, unsigned kinds, unsigned methods, const char *suffix,
+                         ts_handler_t h, ts_role_t min_role);
 
 /* Registrations, one per file. */
 int contacts_records_routes(ts_plugin_ctx_t *ctx);

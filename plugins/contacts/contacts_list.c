@@ -452,12 +452,12 @@ contacts_list_page(ts_request_t *r, contacts_kind_t kind, const contacts_listctx
     contacts_q_t q;
     contacts_q_init(&q, p, rel
         ? "SELECT c.id, c.name, c.type, c.status, c.email, c.phone, c.website, c.agent_id,"
-          " c.created_at, c.updated_at, (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR ',')"
+          " c.created_at, c.updated_at, c.custom, (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR ',')"
           " FROM tags t WHERE t.tenant_id = c.tenant_id AND t.entity = 'relation' AND"
           " t.entity_id = c.id) AS tags, "
         : "SELECT c.id, c.kind, c.type, c.status, c.source, c.source_portal, c.stage, c.urgency,"
           " c.first_name, c.last_name, c.email, c.phone, c.company, c.language, c.score,"
-          " c.agent_id, c.transaction, c.budget_min, c.budget_max, c.created_at, c.updated_at,"
+          " c.agent_id, c.transaction, c.budget_min, c.budget_max, c.created_at, c.updated_at, c.custom,"
           " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR ',') FROM tags t WHERE"
           " t.tenant_id = c.tenant_id AND t.entity = 'contact' AND t.entity_id = c.id) AS tags, ");
     contacts_q_add(&q, s->expr);
@@ -514,6 +514,7 @@ contacts_list_row_json(ts_request_t *r, const ts_db_result_t *res, size_t i)
 {
     cJSON *o = ts_db_row_json(r, res, i);
     cJSON_DeleteItemFromObjectCaseSensitive(o, "sort_key");
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "custom");
     const char *tags = ts_db_get(res, i, "tags");
     cJSON *a = cJSON_CreateArray();
     if (tags != NULL) {
@@ -556,17 +557,20 @@ contacts_view_load(ts_request_t *r, const char *list, contacts_listctx_t *lc)
     return 0;
 }
 
+int
+contacts_view_failed(ts_request_t *r, int rc)
+{
+    return rc == 404 ? ts_resp_error(r, 404, "not_found", "no such saved view", NULL) : TS_ERROR;
+}
+
 static int
 lists_index(ts_request_t *r)
 {
     contacts_kind_t kind = contacts_kind_of_path(r);
     contacts_listctx_t lc = { 0 };
     int rc = contacts_view_load(r, contacts_kind_plural(kind), &lc);
-    if (rc == 404) {
-        return ts_resp_error(r, 404, "not_found", "no such saved view", NULL);
-    }
     if (rc != 0) {
-        return TS_ERROR;
+        return contacts_view_failed(r, rc);
     }
     const char *ls = ts_req_query(r, "limit");
     char *end = NULL;
@@ -594,10 +598,42 @@ lists_index(ts_request_t *r)
 int
 contacts_lists_routes(ts_plugin_ctx_t *ctx)
 {
-    if (ts_route_add(ctx, TS_GET, "/api/v1/leads", lists_index) != TS_OK
-        || ts_route_add(ctx, TS_GET, "/api/v1/contacts", lists_index) != TS_OK
-        || ts_route_add(ctx, TS_GET, "/api/v1/relations", lists_index) != TS_OK) {
-        return TS_ERROR;
-    }
-    return TS_OK;
+    return contacts_route_kinds(ctx, CONTACTS_ALL, TS_GET, "", lists_index, TS_ROLE_VIEWER);
+}
+
+int
+contacts_list_ids(ts_request_t *r, contacts_kind_t kind, const contacts_listctx_t *lc,
+                  size_t max, int64_t **ids, size_t *n, cJSON **fields)
+{
+    contacts_listctx_t byid = *lc;
+    byid.view_sort = "id";
+    byid.ignore_query = true;
+    size_t cap = 512;
+    *ids = ts_palloc(r->pool, cap * sizeof(int64_t));
+    *n = 0;
+    const char *cursor = NULL;
+    do {
+        contacts_page_t pg;
+        int rc = contacts_list_page(r, kind, &byid, 500, cursor, false, &pg, fields);
+        if (rc != 0) {
+            return rc;
+        }
+        if (*n + pg.n > max) {
+            contacts_field_error(fields, "filter", ts_psprintf(r->pool, "selects more than %zu records", max));
+            return 422;
+        }
+        if (*n + pg.n > cap) {
+            while (cap < *n + pg.n) {
+                cap *= 2;
+            }
+            int64_t *more = ts_palloc(r->pool, cap * sizeof(int64_t));
+            memcpy(more, *ids, *n * sizeof(int64_t));
+            *ids = more;
+        }
+        for (size_t i = 0; i < pg.n; i++) {
+            (*ids)[(*n)++] = ts_db_get_int(pg.rows, i, "id");
+        }
+        cursor = pg.next_cursor;
+    } while (cursor != NULL);
+    return 0;
 }

@@ -1158,18 +1158,11 @@ settings_update(ts_request_t *r)
 int
 contacts_records_routes(ts_plugin_ctx_t *ctx)
 {
-    static const char *const colls[] = { "/api/v1/leads", "/api/v1/contacts", "/api/v1/relations" };
-    for (int i = 0; i < 3; i++) {
-        char one[64];
-        snprintf(one, sizeof(one), "%s/{id}", colls[i]);
-        if (ts_route_add_ex(ctx, TS_POST, colls[i], records_create, 0, TS_ROLE_AGENT) != TS_OK
-            || ts_route_add(ctx, TS_GET, one, records_show) != TS_OK
-            || ts_route_add_ex(ctx, TS_PATCH, one, records_update, 0, TS_ROLE_AGENT) != TS_OK
-            || ts_route_add_ex(ctx, TS_DELETE, one, records_delete, 0, TS_ROLE_AGENT) != TS_OK) {
-            return TS_ERROR;
-        }
-    }
-    if (ts_route_add(ctx, TS_GET, "/api/v1/settings/contacts", settings_show) != TS_OK
+    if (contacts_route_kinds(ctx, CONTACTS_ALL, TS_POST, "", records_create, TS_ROLE_AGENT) != TS_OK
+        || contacts_route_kinds(ctx, CONTACTS_ALL, TS_GET, "/{id}", records_show, TS_ROLE_VIEWER) != TS_OK
+        || contacts_route_kinds(ctx, CONTACTS_ALL, TS_PATCH, "/{id}", records_update, TS_ROLE_AGENT) != TS_OK
+        || contacts_route_kinds(ctx, CONTACTS_ALL, TS_DELETE, "/{id}", records_delete, TS_ROLE_AGENT) != TS_OK
+        || ts_route_add(ctx, TS_GET, "/api/v1/settings/contacts", settings_show) != TS_OK
         || ts_route_add_ex(ctx, TS_PUT, "/api/v1/settings/contacts", settings_update, 0,
                            TS_ROLE_ADMIN) != TS_OK) {
         return TS_ERROR;

@@ -242,3 +242,21 @@ contacts_q_append(contacts_q_t *q, const contacts_q_t *part)
     }
     q->overflow |= part->overflow;
 }
+
+int
+contacts_route_kinds(ts_plugin_ctx_t *ctx, unsigned kinds, unsigned methods, const char *suffix,
+                     ts_handler_t h, ts_role_t min_role)
+{
+    static const contacts_kind_t all[] = { CONTACTS_LEAD, CONTACTS_CONTACT, CONTACTS_RELATION };
+    for (int i = 0; i < 3; i++) {
+        if (!(kinds & all[i])) {
+            continue;
+        }
+        char path[96];
+        snprintf(path, sizeof(path), "/api/v1/%s%s", contacts_kind_plural(all[i]), suffix);
+        if (ts_route_add_ex(ctx, methods, path, h, 0, min_role) != TS_OK) {
+            return TS_ERROR;
+        }
+    }
+    return TS_OK;
+}

@@ -49,10 +49,10 @@ test('a lead with every kind of field is created, shown and audited', async () =
     assert.equal(p.json.data.status, 'negotiating');
     assert.deepEqual(p.json.data.tags, ['vip']);
     const tl = await admin.get(`/api/v1/leads/${d.id}/timeline`);
-    if (tl.status === 200) {
-        const change = tl.json.data.find((e) => e.type === 'change' && e.changes?.status);
-        assert.deepEqual(change.changes.status, ['qualified', 'negotiating']);
-    }
+    assert.equal(tl.status, 200, show(tl));
+    const change = tl.json.data.find((e) => e.type === 'change' && e.changes?.status);
+    assert.deepEqual(change.changes.status, ['qualified', 'negotiating']);
+    assert.deepEqual(change.changes.tags, [['sea view', 'vip'], ['vip']]);
 });
 
 test('validation errors name each bad field, and nothing is stored', async () => {
