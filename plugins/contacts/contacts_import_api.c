@@ -123,7 +123,7 @@ imports_fields(ts_request_t *r)
         return bad_kind(r);
     }
     cJSON *items = cJSON_CreateArray();
-    const contacts_field_t *f;
+    const contacts_ifield_t *f;
     for (size_t i = 0; (f = contacts_import_field_at(i)) != NULL; i++) {
         if (!(f->kinds & k)) {
             continue;
@@ -403,7 +403,7 @@ sample_csv(ts_request_t *r, contacts_import_kind_t k, size_t *len)
 {
     out_t o = { .pool = r->pool };
     for (int pass = 0; pass < 2; pass++) {
-        const contacts_field_t *f, *last = NULL;
+        const contacts_ifield_t *f, *last = NULL;
         for (size_t i = 0; (f = contacts_import_field_at(i)) != NULL; i++) {
             if ((f->kinds & k) && strcmp(f->path, "agent_id") != 0) {
                 last = f;

@@ -27,7 +27,7 @@ static const char *const relation_types[] = {
     "vendor", "owner", "competitor", "sponsor", "other", NULL };
 static const char *const relation_statuses[] = { "active", "inactive", "prospect", NULL };
 
-static const contacts_field_t fields[] = {
+static const contacts_ifield_t fields[] = {
     { "first_name", F_TEXT, PEOPLE, 100, NULL, "First name", "Ana" },
     { "last_name", F_TEXT, PEOPLE, 100, NULL, "Last name", "García López" },
     { "name", F_TEXT, IMPORT_RELATIONS, 200, NULL, "Company name", "Costa Blanca Builders SL" },
@@ -172,16 +172,16 @@ contacts_import_kind_name(contacts_import_kind_t k)
     }
 }
 
-const contacts_field_t *
+const contacts_ifield_t *
 contacts_import_field_at(size_t n)
 {
     return n < sizeof(fields) / sizeof(fields[0]) - 1 ? &fields[n] : NULL;
 }
 
-const contacts_field_t *
+const contacts_ifield_t *
 contacts_import_field(contacts_import_kind_t k, const char *path)
 {
-    for (const contacts_field_t *f = fields; path != NULL && f->path != NULL; f++) {
+    for (const contacts_ifield_t *f = fields; path != NULL && f->path != NULL; f++) {
         if ((f->kinds & k) && strcmp(f->path, path) == 0) {
             return f;
         }
@@ -219,12 +219,12 @@ normalise(const char *in, char *out, size_t cap)
     out[n] = '\0';
 }
 
-const contacts_field_t *
+const contacts_ifield_t *
 contacts_import_guess(contacts_import_kind_t k, const char *header)
 {
     char h[128];
     normalise(header, h, sizeof(h));
-    const contacts_field_t *f = contacts_import_field(k, h);
+    const contacts_ifield_t *f = contacts_import_field(k, h);
     if (f != NULL) {
         return f;
     }
@@ -285,7 +285,7 @@ contacts_import_custom_key(const char *target)
 }
 
 /* The one field that stands for every custom key: text up to 1000 characters. */
-static const contacts_field_t custom_field = { "custom", F_TEXT, ALL, 1000, NULL, "Custom field", "" };
+static const contacts_ifield_t custom_field = { "custom", F_TEXT, ALL, 1000, NULL, "Custom field", "" };
 
 int
 contacts_import_map_parse(contacts_import_map_t *m, contacts_import_kind_t k,
@@ -322,7 +322,7 @@ contacts_import_map_parse(contacts_import_map_t *m, contacts_import_kind_t k,
         }
         const char *target = cJSON_GetStringValue(e);
         const char *key = contacts_import_custom_key(target);
-        const contacts_field_t *f = key ? &custom_field : contacts_import_field(k, target);
+        const contacts_ifield_t *f = key ? &custom_field : contacts_import_field(k, target);
         if (f == NULL) {
             snprintf(err, errlen, "%.80s: unknown field '%.80s' for %s", e->string,
                      target ? target : "(not a string)", contacts_import_kind_name(k));

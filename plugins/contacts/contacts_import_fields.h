@@ -23,13 +23,13 @@ typedef struct {
     const char *const    *values;    /* F_ENUM, and F_LIST when the items are fixed */
     const char           *label;     /* for people: the wizard, the sample file */
     const char           *sample;    /* the sample file's value */
-} contacts_field_t;
+} contacts_ifield_t;
 
 /* A file's columns and where each goes (NULL: not imported). */
 typedef struct {
     contacts_import_kind_t  kind;
     size_t                  n;
-    const contacts_field_t *field[256];
+    const contacts_ifield_t *field[256];
     char                    custom[256][65];   /* the key of a "custom.<key>" target */
 } contacts_import_map_t;
 
@@ -38,11 +38,11 @@ contacts_import_kind_t contacts_import_kind(const char *name);
 const char *contacts_import_kind_name(contacts_import_kind_t k);
 
 /* Field n of the catalogue (NULL past the end). */
-const contacts_field_t *contacts_import_field_at(size_t n);
+const contacts_ifield_t *contacts_import_field_at(size_t n);
 /* The field a target names for this kind; NULL if none. */
-const contacts_field_t *contacts_import_field(contacts_import_kind_t k, const char *path);
+const contacts_ifield_t *contacts_import_field(contacts_import_kind_t k, const char *path);
 /* The field a column header stands for (its own name or a known alias). */
-const contacts_field_t *contacts_import_guess(contacts_import_kind_t k, const char *header);
+const contacts_ifield_t *contacts_import_guess(contacts_import_kind_t k, const char *header);
 /* A first row that names at least one known field, or looks like no data. */
 bool contacts_import_is_header(contacts_import_kind_t k, const char *const *cells, size_t n);
 /* The custom field key of "custom.<key>" ([a-z0-9_]{1,64}), or NULL. */

@@ -126,11 +126,11 @@ static cJSON *
 proposed_mapping(contacts_import_kind_t k, const cJSON *cols, bool header)
 {
     cJSON *m = cJSON_CreateObject();
-    const contacts_field_t *used[256];
+    const contacts_ifield_t *used[256];
     int nused = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, cols) {
-        const contacts_field_t *f = header ? contacts_import_guess(k, c->valuestring) : NULL;
+        const contacts_ifield_t *f = header ? contacts_import_guess(k, c->valuestring) : NULL;
         for (int i = 0; f != NULL && f->type != F_LIST && i < nused; i++) {
             if (used[i] == f) {
                 f = NULL;

@@ -47,13 +47,25 @@ column_name(const job_t *j, int col)
     return col >= 0 ? cJSON_GetStringValue(cJSON_GetArrayItem(j->cols, col)) : NULL;
 }
 
-/* The column of a field the records layer refused ("preferences.budget_max" or "tags[2]"). */
+/* The column of a field the records layer refused: "preferences.budget_max",
+ * "tags[2]", "addresses[0]" (an address.* column), "custom.<key>". */
 static const char *
 column_of_field(const job_t *j, const char *field)
 {
+    bool address = strncmp(field, "addresses", 9) == 0;
+    const char *key = strncmp(field, "custom.", 7) == 0 ? field + 7 : NULL;
     for (size_t i = 0; i < j->m->n; i++) {
-        const contacts_field_t *f = j->m->field[i];
-        if (f != NULL && strncmp(f->path, field, strlen(f->path)) == 0) {
+        const contacts_ifield_t *f = j->m->field[i];
+        if (f == NULL) {
+            continue;
+        }
+        size_t n = strlen(f->path);
+        bool hit = address ? strncmp(f->path, "address.", 8) == 0
+                 : key != NULL ? strcmp(j->m->custom[i], key) == 0
+                                 || (strncmp(key, "social_", 7) == 0 && strncmp(f->path, "social.", 7) == 0
+                                     && strcmp(f->path + 7, key + 7) == 0)
+                 : strncmp(f->path, field, n) == 0 && (field[n] == '\0' || field[n] == '[');
+        if (hit) {
             return column_name(j, (int) i);
         }
     }

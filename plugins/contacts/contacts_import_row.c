@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "contacts_fields.h"
 #include "contacts_import_row.h"
 
 void
@@ -87,7 +88,7 @@ static const struct { const char *path, *from, *to; } synonyms[] = {
 };
 
 static const char *
-enum_value(const contacts_field_t *f, const char *v)
+enum_value(const contacts_ifield_t *f, const char *v)
 {
     char s[64];
     slug(v, s, sizeof(s));
@@ -106,7 +107,7 @@ enum_value(const contacts_field_t *f, const char *v)
 
 /* "'x' is not one of: a, b, c" */
 static void
-enum_error(contacts_row_errors_t *errs, int col, const contacts_field_t *f, const char *v)
+enum_error(contacts_row_errors_t *errs, int col, const contacts_ifield_t *f, const char *v)
 {
     char list[120];
     size_t n = 0;
@@ -117,19 +118,31 @@ enum_error(contacts_row_errors_t *errs, int col, const contacts_field_t *f, cons
     contacts_row_error(errs, col, f->path, "'%.40s' is not one of: %s", v, list);
 }
 
+/* "es", "pt-BR" -> "pt-br": two or three letters, then an optional region. */
 static bool
-valid_email(const char *s)
+language_ok(const char *in, char *out, size_t cap)
 {
-    const char *at = strchr(s, '@');
-    if (at == NULL || at == s || strchr(at + 1, '@') != NULL || strlen(s) > 254) {
+    size_t n = strlen(in), a = 0;
+    if (n + 1 > cap || n > 8) {
         return false;
     }
-    const char *dot = strrchr(at, '.');
-    if (dot == NULL || dot == at + 1 || dot[1] == '\0') {
+    for (size_t i = 0; i <= n; i++) {
+        out[i] = (char) tolower((unsigned char) in[i]);
+    }
+    while (a < n && islower((unsigned char) out[a])) {
+        a++;
+    }
+    if (a != 2 && a != 3) {
         return false;
     }
-    for (const char *c = s; *c; c++) {
-        if ((unsigned char) *c <= ' ' || strchr("<>()[]\\,;:\"", *c) != NULL) {
+    if (a == n) {
+        return true;
+    }
+    if (out[a] != '-' || n - a - 1 < 2) {
+        return false;
+    }
+    for (size_t i = a + 1; i < n; i++) {
+        if (!isalnum((unsigned char) out[i])) {
             return false;
         }
     }
@@ -272,7 +285,7 @@ parent_of(cJSON *rec, contacts_import_kind_t kind, const char *path, char *leaf,
 }
 
 static void
-add_list(cJSON *rec, const contacts_field_t *f, int col, const char *v, contacts_row_errors_t *errs)
+add_list(cJSON *rec, const contacts_ifield_t *f, int col, const char *v, contacts_row_errors_t *errs)
 {
     char leaf[80];
     cJSON *parent = parent_of(rec, 0, f->path, leaf, sizeof(leaf));
@@ -283,6 +296,10 @@ add_list(cJSON *rec, const contacts_field_t *f, int col, const char *v, contacts
     bool slugged = f->values != NULL || strcmp(f->path, "preferences.property_types") == 0;
     const char *s = v;
     while (*s) {
+        if (cJSON_GetArraySize(arr) == 50) {
+            contacts_row_error(errs, col, f->path, "at most 50 values");
+            return;
+        }
         size_t n = strcspn(s, ",");
         char *item = malloc(n + 1);
         memcpy(item, s, n);
@@ -323,7 +340,7 @@ static void
 add_cell(cJSON *rec, const contacts_import_map_t *m, int col, const char *v,
          contacts_row_errors_t *errs)
 {
-    const contacts_field_t *f = m->field[col];
+    const contacts_ifield_t *f = m->field[col];
     char leaf[80];
     if (f->type == F_LIST) {
         add_list(rec, f, col, v, errs);
@@ -341,7 +358,7 @@ add_cell(cJSON *rec, const contacts_import_map_t *m, int col, const char *v,
     char buf[300];
     switch (f->type) {
     case F_EMAIL:
-        if (!valid_email(v)) {
+        if (!contacts_email_ok(v)) {
             contacts_row_error(errs, col, f->path, "'%.60s' is not a valid email address", v);
             return;
         }
@@ -394,7 +411,7 @@ add_cell(cJSON *rec, const contacts_import_map_t *m, int col, const char *v,
             snprintf(buf, sizeof(buf), "https://%s", v);
             v = buf;
         }
-        if (strlen(v) > f->max || strchr(v, ' ') != NULL) {
+        if (strlen(v) > f->max || !contacts_url_ok(v)) {
             contacts_row_error(errs, col, f->path, "'%.60s' is not an http(s) link of at most %zu characters",
                                v, f->max);
             return;
@@ -405,6 +422,18 @@ add_cell(cJSON *rec, const contacts_import_map_t *m, int col, const char *v,
         if (utf8_chars(v) > f->max) {
             contacts_row_error(errs, col, f->path, "longer than %zu characters", f->max);
             return;
+        }
+        if (!contacts_text_ok(v, strcmp(f->path, "notes") == 0 || strcmp(f->path, "contract_details") == 0
+                                 || strcmp(f->path, "custom") == 0)) {
+            contacts_row_error(errs, col, f->path, "holds control characters");
+            return;
+        }
+        if (strcmp(f->path, "language") == 0 && !language_ok(v, buf, sizeof(buf))) {
+            contacts_row_error(errs, col, f->path, "'%.20s' is not a language code such as en, es or pt-br", v);
+            return;
+        }
+        if (strcmp(f->path, "language") == 0) {
+            v = buf;
         }
         if (strcmp(f->path, "nationality") == 0 || strcmp(f->path, "address.country") == 0) {
             if (strlen(v) != 2 || !isalpha((unsigned char) v[0]) || !isalpha((unsigned char) v[1])) {
@@ -452,7 +481,7 @@ check_range(const cJSON *rec, const contacts_import_map_t *m, const char *lo, co
     if (has_lo && has_hi && a > b) {
         char path[64];
         snprintf(path, sizeof(path), "preferences.%s", hi);
-        const contacts_field_t *f = contacts_import_field(m->kind, path);
+        const contacts_ifield_t *f = contacts_import_field(m->kind, path);
         contacts_row_error(errs, column_of(m, path), f ? f->path : NULL, "must be at least %s", lo);
     }
 }
@@ -474,9 +503,10 @@ check_record(cJSON *rec, const contacts_import_map_t *m, contacts_row_errors_t *
         }
         return;
     }
-    if (!has_text(rec, "first_name") && !has_text(rec, "last_name") && !has_text(rec, "email")
-        && !has_text(rec, "phone")) {
-        contacts_row_error(errs, -1, NULL, "a name, an email or a phone is required");
+    if (!has_text(rec, "first_name") && !has_text(rec, "last_name") && !has_text(rec, "company")) {
+        int col = column_of(m, "last_name");
+        contacts_row_error(errs, col >= 0 ? col : column_of(m, "first_name"), "last_name",
+                           "a first name, last name or company is required");
     }
     check_range(rec, m, "budget_min", "budget_max", errs);
     check_range(rec, m, "area_min", "area_max", errs);

@@ -174,7 +174,7 @@ map_page(ts_request_t *r, const ts_db_result_t *imp, int status, const char *err
         ts_tpl_set(col, "SAMPLES", *vals ? vals : "—");
         const char *cur = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(map, c->valuestring));
         option(col, "", "— not imported —", cur);
-        const contacts_field_t *f;
+        const contacts_ifield_t *f;
         for (size_t n = 0; (f = contacts_import_field_at(n)) != NULL; n++) {
             if (f->kinds & k) {
                 option(col, f->path, ts_psprintf(r->pool, "%s (%s)", f->label, f->path), cur);
