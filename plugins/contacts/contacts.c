@@ -2,6 +2,7 @@
  * views. This file holds the descriptor and the registrations, one per file. */
 #include <tesoro/plugin.h>
 #include "contacts.h"
+#include "contacts_import.h"
 
 static int
 contacts_init(ts_plugin_ctx_t *ctx)
@@ -12,7 +13,7 @@ contacts_init(ts_plugin_ctx_t *ctx)
         || contacts_gdpr_routes(ctx) != TS_OK || contacts_ui_routes(ctx) != TS_OK) {
         return TS_ERROR;
     }
-    return TS_OK;
+    return contacts_import_routes(ctx);
 }
 
 TS_PLUGIN(contacts, .version = "0.2", .init = contacts_init);

@@ -6,7 +6,7 @@ SECS=${1:-30}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 OUT=${FUZZ_OUT:-${TMPDIR:-/tmp}/tesoro-fuzz}
-TARGETS="multipart urlencoded cookies kyero"
+TARGETS="multipart urlencoded cookies kyero csv"
 
 # Compiling a trivial target is the only sure test that the fuzzer runtime is there.
 have_fuzzer() {
@@ -35,9 +35,11 @@ CORE="$TOP/core/ts_pool.c $TOP/core/ts_parse.c $TOP/core/ts_multipart.c"
 
 for t in $TARGETS; do
     src=$CORE
-    # The feed parsers stand alone: libxml2 and their own file.
+    # The feed parsers stand alone: libxml2 and their own file; the CSV
+    # import's reader is a plugin file with libcsv under it.
     case $t in
     kyero) src="$TOP/plugins/kyero/kyero_parse.c $(pkg-config --cflags --libs libxml-2.0) -lm" ;;
+    csv) src="$CORE $TOP/plugins/contacts/contacts_import_csv.c -lcsv" ;;
     esac
     # shellcheck disable=SC2086
     clang $CFLAGS -o "$OUT/fuzz_$t" "$HERE/fuzz_$t.c" $src
