@@ -184,6 +184,16 @@ size_t ts_req_query_values(ts_request_t *r, const char *name, const char **out, 
 /* Percent-encodes s for a URL query value. */
 char *ts_url_encode(ts_pool_t *p, const char *s);
 
+/* ---- file storage (core/ts_storage.c) ----
+ * Uploaded files live under [storage] dir, outside the web root; nginx serves
+ * them from an internal location after a handler checked access and answered
+ * with X-Accel-Redirect (see conf/nginx.conf.in). */
+const char *ts_storage_dir(void);
+/* Answers with X-Accel-Redirect to <storage>/<rel>: the file is sent by nginx
+ * with this type, nosniff and the given Content-Disposition. */
+int ts_resp_storage_file(ts_request_t *r, const char *rel, const char *content_type,
+                         const char *disposition);
+
 #ifdef __cplusplus
 }
 #endif
