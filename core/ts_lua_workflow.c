@@ -60,7 +60,7 @@ log_run(ts_request_t *r, const char *script, const char *event, const char *err)
 {
     ts_db_exec(r, "INSERT INTO lua_runs (tenant_id, script, event, outcome, error) VALUES"
                   " ({tenant}, ?, ?, ?, ?)", "ssss", script, event, err ? "error" : "ok",
-               err ? ts_pstrndup(r->pool, err, 1000) : NULL);
+               err ? ts_psprintf(r->pool, "%.1000s", err) : NULL);
 }
 
 /* Runs the handlers of the event (all, or one script's), each under its own

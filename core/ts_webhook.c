@@ -153,7 +153,7 @@ deliver_job(ts_request_t *r, const cJSON *payload, const char **err)
                   " NULLIF(?, 0), last_error = ?, next_attempt_at = IF(? > 0, NOW() + INTERVAL"
                   " ? SECOND, NULL) WHERE tenant_id = {tenant} AND id = ?", "siisiii",
                again ? "pending" : "failed", (int64_t) attempts, (int64_t) out.status,
-               ts_pstrndup(r->pool, fail, 1000), (int64_t) delay, (int64_t) delay, did);
+               ts_psprintf(r->pool, "%.1000s", fail), (int64_t) delay, (int64_t) delay, did);
     if (again) {
         enqueue_delivery(r, did, delay);
     }
