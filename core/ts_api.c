@@ -311,7 +311,8 @@ int
 ts_core_routes(void)
 {
     ts_plugin_ctx_t *ctx = ts_core_ctx();
-    if (ts_api_routes(ctx) != TS_OK || ts_ui_routes(ctx) != TS_OK) {
+    if (ts_api_routes(ctx) != TS_OK || ts_ui_routes(ctx) != TS_OK
+        || ts_lua_routes(ctx) != TS_OK) {
         return TS_ERROR;
     }
     return TS_OK;

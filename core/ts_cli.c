@@ -418,6 +418,7 @@ help(void)
          "  jobs [--status queued|running|done|dead]   the job queue on every server\n"
          "  jobs retry ID                         queue a dead job again\n"
          "  jobs run                              run due jobs once, in the foreground\n"
+         "  score --tenant SLUG                   rescore every lead with the active scorer\n"
          "  help                                  this text\n"
          "\n"
          "The configuration is -c FILE, else $TESORO_CONF, else conf/tesoro.conf.");
@@ -453,6 +454,10 @@ run(cli_t *c)
     }
     if (strcmp(cmd, "jobs") == 0) {
         return jobs_cmd(c);
+    }
+    if (strcmp(cmd, "score") == 0) {
+        int rc = use_tenant(c, opt(c, "--tenant"));
+        return rc != 0 ? rc : ts_cli_score(c->r, c->json) == TS_OK ? 0 : 1;
     }
     return fail("unknown command '%s' (try: tesoro help)", cmd);
 }

@@ -9,7 +9,7 @@
 
 ts_conf_t *ts_conf;
 
-typedef enum { T_STR, T_INT, T_SIZE, T_BOOL } kind_t;
+typedef enum { T_STR, T_INT, T_SIZE, T_BOOL, T_COUNT } kind_t;
 
 typedef struct {
     const char *section;
@@ -46,6 +46,14 @@ static const directive_t directives[] = {
     D("smtp", "user", T_STR, smtp_user),
     D("smtp", "password", T_STR, smtp_password),
     D("smtp", "from", T_STR, smtp_from),
+    D("lua", "instructions", T_COUNT, lua_instructions),
+    D("lua", "memory", T_SIZE, lua_memory),
+    D("lua", "wall_ms", T_INT, lua_wall_ms),
+    D("lua", "states", T_INT, lua_states),
+    D("lua", "script_dir", T_STR, lua_script_dir),
+    D("fetch", "allow_loopback", T_BOOL, fetch_allow_loopback),
+    D("fetch", "timeout_ms", T_INT, fetch_timeout_ms),
+    D("fetch", "max_bytes", T_SIZE, fetch_max_bytes),
 };
 
 typedef struct {
@@ -84,6 +92,15 @@ set_value(void *base, const directive_t *d, const char *value, char *err, size_t
             return 0;
         }
         *(int *) field = (int) v;
+        return 1;
+    }
+    case T_COUNT: {
+        unsigned long long v = strtoull(value, &end, 10);
+        if (*value == '\0' || *end != '\0' || v == 0) {
+            snprintf(err, errlen, "%s: expected a positive number, got '%s'", d->name, value);
+            return 0;
+        }
+        *(size_t *) field = (size_t) v;
         return 1;
     }
     case T_SIZE: {
@@ -186,6 +203,13 @@ defaults(ts_conf_t *c)
     c->login_window_s = 900;
     c->token_cache_ms = 1000;
     c->smtp_from = strdup("Tesoro <noreply@localhost>");
+    c->lua_instructions = 10000000;
+    c->lua_memory = 32u << 20;
+    c->lua_wall_ms = 1000;
+    c->lua_states = 32;
+    c->lua_script_dir = strdup("var/install/share/tesoro/scripts");
+    c->fetch_timeout_ms = 10000;
+    c->fetch_max_bytes = 1u << 20;
 }
 
 ts_conf_t *

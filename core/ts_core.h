@@ -52,6 +52,16 @@ typedef struct {
     char  *smtp_from;
     ts_db_server_conf_t db[TS_MAX_DB_SERVERS];
     int    ndb;
+    /* [lua]: the sandbox's limits per call and the states kept per worker */
+    size_t lua_instructions;
+    size_t lua_memory;
+    int    lua_wall_ms;
+    int    lua_states;
+    char  *lua_script_dir;  /* the install's default scripts */
+    /* [fetch]: outgoing HTTP (webhooks, feeds) */
+    int    fetch_allow_loopback;   /* tests only: lets 127.0.0.0/8 and ::1 through */
+    int    fetch_timeout_ms;
+    size_t fetch_max_bytes;
 } ts_conf_t;
 
 extern ts_conf_t *ts_conf;
@@ -259,5 +269,11 @@ void ts_http_handle(struct FCGX_Request *fcgx, ts_pool_t *pool);
 int ts_tpl_load_dir(const char *dir);
 int ts_tpl_render(ts_request_t *r, const char *name, ts_tpl_dict_t *d, ts_buf_t *out);
 void ts_tpl_reset(void);
+
+/* ---- Lua scripting and integrations (ts_lua*.c, ts_fetch.c, ts_webhook.c) ---- */
+int ts_lua_routes(ts_plugin_ctx_t *ctx);     /* routes, jobs and event subscriptions */
+int ts_cli_score(ts_request_t *r, bool json);   /* tesoro score --tenant SLUG */
+struct sockaddr;
+bool ts_fetch_addr_allowed(const struct sockaddr *sa, bool loopback_ok);
 
 #endif

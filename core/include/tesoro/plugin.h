@@ -194,6 +194,42 @@ const char *ts_storage_dir(void);
 int ts_resp_storage_file(ts_request_t *r, const char *rel, const char *content_type,
                          const char *disposition);
 
+/* ---- Lua scripting and integrations (core/ts_lua*.c, ts_fetch.c, ts_webhook.c) ---- */
+
+/* Engagement signals of a lead, read by scoring scripts: kind is one of
+ * email_open, email_click, web_visit, property_view, reply, viewing_request,
+ * info_request, inbound_contact. Emits signal.recorded; the lead is rescored
+ * by the job runner after the commit. */
+int ts_signal_record(ts_request_t *r, int64_t contact_id, const char *kind, const cJSON *meta);
+/* Queues a rescoring of one lead with the tenant's active scorer. */
+int ts_lead_rescore_later(ts_request_t *r, int64_t lead_id);
+
+/* Custom fields of a record kind ("lead", "contact", "relation", "property",
+ * "deal"): checks `values` (changed in place: computed fields are filled) for
+ * `record`. TS_OK, or TS_DECLINED with *errors = {key: message} (caller owns). */
+int ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record,
+                           cJSON *values, cJSON **errors);
+
+/* Outgoing HTTP(S) through the SSRF guard: public addresses only (each
+ * redirect hop checked), [fetch] limits on time and size. */
+typedef struct {
+    const char        *method;     /* "GET" (default with no body), "POST", ... */
+    const char        *url;
+    const char        *body;       /* NULL for none */
+    size_t             body_len;
+    const char *const *headers;    /* "Name: value", NULL-terminated, or NULL */
+    int                follow;     /* follow up to 3 redirects */
+} ts_fetch_req_t;
+
+typedef struct {
+    long        status;            /* HTTP status, 0 when none came */
+    const char *body;              /* in the pool, NUL-terminated */
+    size_t      len;
+    const char *error;             /* set when the call returns TS_ERROR */
+} ts_fetch_res_t;
+
+int ts_fetch(ts_pool_t *p, const ts_fetch_req_t *req, ts_fetch_res_t *res);
+
 #ifdef __cplusplus
 }
 #endif
