@@ -1,0 +1,303 @@
+/* The deals pages: the board per pipeline, the list, the new-deal form and
+ * the stage form of a deal page (the board's no-JavaScript path). */
+#include <stdlib.h>
+#include <string.h>
+#include "deals_ui.h"
+
+static void
+pipeline_tabs(ts_tpl_dict_t *d, const deals_pipeline_t *p)
+{
+    ts_tpl_set(d, "PIPELINE", p->code);
+    ts_tpl_set(d, "PIPELINE_LABEL", strcmp(p->code, "buyer") == 0 ? "Buyer" : "Owner");
+    ts_tpl_show(d, strcmp(p->code, "buyer") == 0 ? "IS_BUYER" : "IS_OWNER");
+}
+
+static void
+card_values(ts_request_t *r, ts_tpl_dict_t *c, const cJSON *card)
+{
+    deals_tpl_json(c, "ID", card, "id");
+    deals_tpl_json(c, "REF", card, "ref");
+    deals_tpl_json(c, "NAME", card, "name");
+    deals_tpl_json(c, "VALUE", card, "value");
+    deals_tpl_json(c, "CONTACT", card, "main_contact_name");
+    deals_tpl_json(c, "AGENT", card, "agent_name");
+    deals_tpl_json(c, "CLOSE_DATE", card, "expected_close_date");
+    deals_tpl_json(c, "TYPE", card, "type");
+    deals_tpl_json(c, "STAGE", card, "stage");
+    deals_tpl_json(c, "STAGE_LABEL", card, "stage_label");
+    ts_tpl_set(c, "VALUE_TEXT", deals_money(r, cJSON_GetNumberValue(
+                   cJSON_GetObjectItemCaseSensitive(card, "value")),
+                   deals_ustr(card, "currency")));
+}
+
+int
+deals_page_board(ts_request_t *r)
+{
+    const char *pq = ts_req_query(r, "pipeline");
+    const deals_pipeline_t *p = deals_pipeline(pq && *pq ? pq : "buyer");
+    if (p == NULL) {
+        return deals_page_error(r, 404, "no such pipeline: buyer or owner");
+    }
+    const char *mine = ts_req_query(r, "agent");
+    bool only_mine = mine != NULL && strcmp(mine, "me") == 0;
+    cJSON *board = deals_board_json(r, p, only_mine
+                                    ? ts_psprintf(r->pool, "%lld", (long long) r->user->id) : NULL, 50);
+    if (board == NULL) {
+        return TS_ERROR;
+    }
+    ts_tpl_dict_t *d = ts_tpl_dict(r);
+    ts_tpl_set(d, "TITLE", "Deals");
+    pipeline_tabs(d, p);
+    if (only_mine) {
+        ts_tpl_show(d, "ONLY_MINE");
+    }
+    double total = 0;
+    const cJSON *col;
+    cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(board, "columns")) {
+        ts_tpl_dict_t *c = ts_tpl_section(d, "COLUMN");
+        double count = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(col, "count"));
+        double value = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(col, "value"));
+        total += count;
+        deals_tpl_json(c, "STAGE", col, "stage");
+        deals_tpl_json(c, "LABEL", col, "label");
+        deals_tpl_json(c, "COUNT", col, "count");
+        deals_tpl_json(c, "SUM", col, "value");
+        ts_tpl_set(c, "SUM_TEXT", deals_money(r, value, "EUR"));
+        ts_tpl_set(c, "CLOSED", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(col, "closed"))
+                                ? "true" : "false");
+        ts_tpl_set(c, "COL_PIPELINE", p->code);
+        const cJSON *cards = cJSON_GetObjectItemCaseSensitive(col, "cards"), *card;
+        cJSON_ArrayForEach(card, cards) {
+            card_values(r, ts_tpl_section(c, "CARD"), card);
+        }
+        int shown = cJSON_GetArraySize(cards);
+        if (count > shown) {
+            ts_tpl_dict_t *m = ts_tpl_section(c, "MORE");
+            ts_tpl_set_int(m, "MORE_COUNT", (long long) count - shown);
+            ts_tpl_set(m, "MORE_PIPELINE", p->code);
+            deals_tpl_json(m, "MORE_STAGE", col, "stage");
+        }
+    }
+    ts_tpl_set_int(d, "TOTAL", (long long) total);
+    cJSON_Delete(board);
+    return ts_resp_page(r, 200, "deals_board.tpl", d);
+}
+
+/* The list's current query, without the cursor, for the pager's links. */
+static const char *
+list_query(ts_request_t *r, const deals_query_t *q)
+{
+    const char *out = "";
+    for (int i = 0; i < DQ_N; i++) {
+        if (q->raw[i] != NULL && *q->raw[i] != '\0') {
+            out = ts_psprintf(r->pool, "%s&%s=%s", out, deals_filter_names[i],
+                              deals_urlenc(r, q->raw[i]));
+        }
+    }
+    if (q->view_id > 0) {
+        out = ts_psprintf(r->pool, "%s&view=%lld", out, (long long) q->view_id);
+    }
+    return ts_psprintf(r->pool, "%s&sort=%s", out, deals_urlenc(r, q->sort));
+}
+
+static void
+select_options(ts_tpl_dict_t *d, const char *section, const char *const *values,
+               const char *const *labels, size_t n, const char *current)
+{
+    for (size_t i = 0; i < n; i++) {
+        ts_tpl_dict_t *o = ts_tpl_section(d, section);
+        ts_tpl_set(o, "VALUE", values[i]);
+        ts_tpl_set(o, "LABEL", labels[i]);
+        if (current != NULL && strcmp(current, values[i]) == 0) {
+            ts_tpl_show(o, "SELECTED");
+        }
+    }
+}
+
+int
+deals_page_list(ts_request_t *r)
+{
+    deals_query_t q;
+    cJSON *fields = NULL;
+    int rc = deals_query_parse(r, &q, &fields);
+    if (rc == TS_ERROR) {
+        cJSON_Delete(fields);
+        return TS_ERROR;
+    }
+    ts_tpl_dict_t *d = ts_tpl_dict(r);
+    ts_tpl_set(d, "TITLE", "Deals");
+    const deals_pipeline_t *p = deals_pipeline(q.raw[DQ_PIPELINE] ? q.raw[DQ_PIPELINE] : "buyer");
+    pipeline_tabs(d, p ? p : deals_pipeline("buyer"));
+    ts_tpl_show(d, "IS_LIST");
+    ts_tpl_set(d, "Q", q.raw[DQ_Q] ? q.raw[DQ_Q] : "");
+    static const char *const pv[] = { "", "buyer", "owner" };
+    static const char *const pl[] = { "Both pipelines", "Buyer", "Owner" };
+    select_options(d, "PIPELINE_OPT", pv, pl, 3, q.raw[DQ_PIPELINE] ? q.raw[DQ_PIPELINE] : "");
+    static const char *const sv[] = { "", "open", "closed" };
+    static const char *const sl[] = { "Open and closed", "Open", "Closed" };
+    select_options(d, "STATUS_OPT", sv, sl, 3, q.raw[DQ_STATUS] ? q.raw[DQ_STATUS] : "");
+    if (rc == TS_DECLINED) {
+        deals_tpl_errors(r, d, fields);
+        cJSON_Delete(fields);
+        ts_tpl_set_int(d, "TOTAL", 0);
+        return ts_resp_page(r, 422, "deals_list.tpl", d);
+    }
+    long long total = 0;
+    const char *next = NULL;
+    ts_db_result_t *res = deals_query_rows(r, &q, &total, &next);
+    if (res == NULL) {
+        return TS_ERROR;
+    }
+    ts_tpl_set_int(d, "TOTAL", total);
+    for (size_t i = 0; i < ts_db_rows(res) && i < (size_t) q.limit; i++) {
+        cJSON *row = deals_row_json(r, res, i);
+        ts_tpl_dict_t *rd = ts_tpl_section(d, "ROW");
+        card_values(r, rd, row);
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "closed"))) {
+            ts_tpl_show(rd, "CLOSED");
+        }
+        cJSON_Delete(row);
+    }
+    if (total == 0) {
+        ts_tpl_show(d, "EMPTY");
+    }
+    if (next != NULL) {
+        ts_tpl_dict_t *n = ts_tpl_section(d, "NEXT");
+        ts_tpl_set(n, "HREF", ts_psprintf(r->pool, "/deals/list?cursor=%s%s", deals_urlenc(r, next),
+                                          list_query(r, &q)));
+    }
+    return ts_resp_page(r, 200, "deals_list.tpl", d);
+}
+
+static int
+new_form(ts_request_t *r, int status, const cJSON *fields)
+{
+    ts_tpl_dict_t *d = ts_tpl_dict(r);
+    ts_tpl_set(d, "TITLE", "New deal");
+    static const char *names[] = { "name", "type", "value", "contact", "property", "close" };
+    static const char *keys[] = { "NAME", "TYPE", "VALUE", "CONTACT", "PROPERTY", "CLOSE" };
+    for (size_t i = 0; i < 6; i++) {
+        const char *v = ts_req_form(r, names[i]);
+        if (v == NULL) {
+            v = ts_req_query(r, names[i]);
+        }
+        ts_tpl_set(d, keys[i], v ? v : "");
+    }
+    static const char *const tv[] = { "buy", "rent", "sell", "rent_out" };
+    static const char *const tl[] = { "Buy", "Rent", "Sell", "Rent out" };
+    const char *type = ts_req_form(r, "type");
+    select_options(d, "TYPE_OPT", tv, tl, 4, type ? type : ts_req_query(r, "type"));
+    const char *cid = ts_req_form(r, "contact") ? ts_req_form(r, "contact") : ts_req_query(r, "contact");
+    if (cid != NULL && strspn(cid, "0123456789") == strlen(cid) && *cid) {
+        ts_db_result_t *c = ts_db_query(r, "SELECT TRIM(CONCAT(first_name, ' ', last_name)) AS name"
+                                           " FROM contacts WHERE tenant_id = {tenant} AND id = ?"
+                                           " AND deleted_at IS NULL", "i",
+                                        (int64_t) strtoll(cid, NULL, 10));
+        if (c != NULL && ts_db_rows(c) > 0) {
+            ts_tpl_set(d, "CONTACT_NAME", ts_db_get(c, 0, "name"));
+            ts_tpl_show(d, "HAS_CONTACT");
+        }
+    }
+    deals_tpl_errors(r, d, fields);
+    return ts_resp_page(r, status, "deals_new.tpl", d);
+}
+
+int
+deals_page_new(ts_request_t *r)
+{
+    return new_form(r, 200, NULL);
+}
+
+/* Whole currency units typed in the form -> minor units for the API. */
+static cJSON *
+form_money(const char *s)
+{
+    if (s == NULL || *s == '\0') {
+        return NULL;
+    }
+    char *end;
+    double v = strtod(s, &end);
+    return *end == '\0' ? cJSON_CreateNumber(v * 100) : cJSON_CreateString(s);
+}
+
+static cJSON *
+form_id(const char *s)
+{
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    return s && *s && *end == '\0' ? cJSON_CreateNumber((double) v) : cJSON_CreateString(s ? s : "");
+}
+
+int
+deals_page_create(ts_request_t *r)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "name", ts_req_form(r, "name") ? ts_req_form(r, "name") : "");
+    cJSON_AddStringToObject(j, "type", ts_req_form(r, "type") ? ts_req_form(r, "type") : "");
+    cJSON *money = form_money(ts_req_form(r, "value"));
+    if (money) {
+        cJSON_AddItemToObject(j, "value", money);
+    }
+    const char *close = ts_req_form(r, "close");
+    if (close && *close) {
+        cJSON_AddStringToObject(j, "expected_close_date", close);
+    }
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddItemToObject(c, "id", form_id(ts_req_form(r, "contact")));
+    cJSON_AddStringToObject(c, "kind", "main");
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "contacts"), c);
+    const char *prop = ts_req_form(r, "property");
+    if (prop && *prop) {
+        cJSON *pr = cJSON_CreateObject();
+        cJSON_AddItemToObject(pr, "id", form_id(prop));
+        cJSON_AddTrueToObject(pr, "primary");
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "properties"), pr);
+    }
+    cJSON *fields = NULL;
+    int64_t id = 0;
+    int rc = deals_create_json(r, j, &id, &fields);
+    cJSON_Delete(j);
+    if (rc == TS_OK) {
+        return ts_resp_redirect(r, ts_psprintf(r->pool, "/deals/%lld", (long long) id));
+    }
+    if (rc == TS_DECLINED) {
+        int st = new_form(r, 422, fields);
+        cJSON_Delete(fields);
+        return st;
+    }
+    cJSON_Delete(fields);
+    return rc == 403 ? deals_page_error(r, 403, "only managers assign deals to other agents")
+                     : TS_ERROR;
+}
+
+/* POST /deals/{id}/stage: the board's move without JavaScript. */
+int
+deals_page_stage(ts_request_t *r)
+{
+    int64_t id;
+    if (ts_req_param_id(r, "id", &id) != TS_OK) {
+        return deals_page_error(r, 404, "no such deal");
+    }
+    cJSON *j = cJSON_CreateObject();
+    const char *stage = ts_req_form(r, "stage");
+    const char *reason = ts_req_form(r, "lost_reason");
+    cJSON_AddStringToObject(j, "stage", stage ? stage : "");
+    if (reason && *reason) {
+        cJSON_AddStringToObject(j, "lost_reason", reason);
+    }
+    if (ts_req_form(r, "reopen") != NULL) {
+        cJSON_AddTrueToObject(j, "reopen");
+    }
+    cJSON *fields = NULL;
+    int rc = deals_patch_json(r, id, j, &fields);
+    cJSON_Delete(j);
+    if (rc == TS_OK) {
+        return ts_resp_redirect(r, ts_psprintf(r->pool, "/deals/%lld", (long long) id));
+    }
+    if (rc == TS_DECLINED) {
+        return deals_page_show_errors(r, id, fields);
+    }
+    cJSON_Delete(fields);
+    return rc == 404 ? deals_page_error(r, 404, "no such deal")
+           : rc == 403 ? deals_page_error(r, 403, "agents change only their own deals") : TS_ERROR;
+}

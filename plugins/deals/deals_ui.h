@@ -1,0 +1,23 @@
+/* Helpers the deals pages share (deals_ui.c). */
+#ifndef DEALS_UI_H
+#define DEALS_UI_H
+
+#include "deals.h"
+
+const char *deals_money(ts_request_t *r, double minor, const char *currency);
+const char *deals_urlenc(ts_request_t *r, const char *s);
+const char *deals_stage_label(const char *pipeline, const char *stage);
+void deals_tpl_json(ts_tpl_dict_t *d, const char *key, const cJSON *o, const char *name);
+void deals_tpl_errors(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *fields);
+int  deals_page_error(ts_request_t *r, int status, const char *message);
+
+int deals_page_board(ts_request_t *r);
+int deals_page_list(ts_request_t *r);
+int deals_page_new(ts_request_t *r);
+int deals_page_create(ts_request_t *r);
+int deals_page_show(ts_request_t *r);
+int deals_page_stage(ts_request_t *r);
+int deals_page_show_errors(ts_request_t *r, int64_t id, cJSON *fields);   /* takes fields */
+int deals_page_dashboard(ts_request_t *r);
+
+#endif
