@@ -21,3 +21,7 @@ export async function world(label) {
     });
     return w;
 }
+
+// The tags a test set, without the temperature tag ("Hot Lead", "Warm Lead",
+// "Cold Lead") that lead scoring adds in the background after a change.
+export const ownTags = (tags) => (tags ?? []).filter((t) => !/^(Hot|Warm|Cold) Lead$/.test(t));

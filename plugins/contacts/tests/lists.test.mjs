@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { show } from '../../../tests/api/_http.mjs';
-import { world } from './_contacts.mjs';
+import { ownTags, world } from './_contacts.mjs';
 
 let w;
 const ids = {};
@@ -37,7 +37,7 @@ test('filters combine, and the total counts every match', async () => {
     assert.equal(r.json.total, 2);
     r = await admin.get('/api/v1/leads?tag=golf&sort=last_name');
     assert.deepEqual(names(r), ['Bert', 'Dirk']);
-    assert.deepEqual(r.json.data[0].tags, ['golf', 'vip']);
+    assert.deepEqual(ownTags(r.json.data[0].tags), ['golf', 'vip']);
     r = await admin.get('/api/v1/leads?language=es,nl&sort=-last_name');
     assert.deepEqual(names(r), ['Carla', 'Bert', 'Ana']);
     r = await admin.get('/api/v1/leads?budget_from=45000000&budget_to=70000000&sort=last_name');
