@@ -273,8 +273,22 @@ prepare(ts_dbconn_t *c, const char *sql, const char *types)
     return e;
 }
 
+/* Where a statement's values come from: the variadic arguments of
+ * ts_db_query and friends, or an array of strings (ts_db_query_v). */
+typedef struct {
+    va_list            *ap;
+    const char *const  *strs;
+    size_t              next;
+} args_t;
+
+static const char *
+arg_str(args_t *a)
+{
+    return a->strs ? a->strs[a->next++] : va_arg(*a->ap, const char *);
+}
+
 static int
-bind_params(ts_pool_t *p, cached_t *e, int64_t tenant, va_list ap, MYSQL_BIND *b)
+bind_params(ts_pool_t *p, cached_t *e, int64_t tenant, args_t *a, MYSQL_BIND *b)
 {
     for (int i = 0; i < e->nparams; i++) {
         memset(&b[i], 0, sizeof(b[i]));
@@ -287,21 +301,27 @@ bind_params(ts_pool_t *p, cached_t *e, int64_t tenant, va_list ap, MYSQL_BIND *b
             break;
         }
         case 'i': {
+            if (a->strs != NULL) {
+                return TS_ERROR;   /* an array holds strings only */
+            }
             long long *v = ts_palloc(p, sizeof(*v));
-            *v = va_arg(ap, int64_t);
+            *v = va_arg(*a->ap, int64_t);
             b[i].buffer_type = MYSQL_TYPE_LONGLONG;
             b[i].buffer = v;
             break;
         }
         case 'd': {
+            if (a->strs != NULL) {
+                return TS_ERROR;
+            }
             double *v = ts_palloc(p, sizeof(*v));
-            *v = va_arg(ap, double);
+            *v = va_arg(*a->ap, double);
             b[i].buffer_type = MYSQL_TYPE_DOUBLE;
             b[i].buffer = v;
             break;
         }
         case 's': {
-            const char *s = va_arg(ap, const char *);
+            const char *s = arg_str(a);
             b[i].buffer_type = MYSQL_TYPE_STRING;
             if (s == NULL) {
                 b[i].buffer_type = MYSQL_TYPE_NULL;
@@ -385,7 +405,7 @@ fetch_result(ts_dbconn_t *c, ts_pool_t *p, MYSQL_STMT *st, MYSQL_RES *meta,
 
 static int
 run_once(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
-         va_list ap, ts_db_result_t **out)
+         const args_t *src, ts_db_result_t **out)
 {
     int rc = ensure(c);
     if (rc != TS_OK) {
@@ -401,10 +421,16 @@ run_once(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const ch
         return TS_ERROR;
     }
     MYSQL_BIND binds[MAX_PARAMS];
+    args_t a = { NULL, src->strs, 0 };
     va_list cp;
-    va_copy(cp, ap);
-    rc = bind_params(p, e, tenant, cp, binds);
-    va_end(cp);
+    if (src->ap != NULL) {
+        va_copy(cp, *src->ap);
+        a.ap = &cp;
+    }
+    rc = bind_params(p, e, tenant, &a, binds);
+    if (src->ap != NULL) {
+        va_end(cp);
+    }
     if (rc != TS_OK || (e->nparams > 0 && mysql_stmt_bind_param(e->st, binds) != 0)) {
         set_error(c, 0, "cannot bind parameters");
         return TS_ERROR;
@@ -443,26 +469,21 @@ run_once(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const ch
  * this worker was idle) is reopened and the statement tried once more if it
  * cannot have run (or only reads); inside
  * a transaction the work so far is gone, so the caller gets TS_AGAIN (503). */
-int
-ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
-            va_list ap, ts_db_result_t **out)
+static int
+run(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
+    const args_t *src, ts_db_result_t **out)
 {
     if (c == NULL) {
         return TS_ERROR;
     }
     bool was_up = c->up, in_tx = c->in_tx;
-    va_list cp;
-    va_copy(cp, ap);
-    int rc = run_once(c, p, tenant, sql, types, cp, out);
-    va_end(cp);
+    int rc = run_once(c, p, tenant, sql, types, src, out);
     /* Only when the statement surely did not run, or only read: never twice an insert. */
     bool safe = c->err == CR_SERVER_GONE_ERROR || strncmp(sql, "SELECT", 6) == 0;
     if (rc == TS_AGAIN && was_up && !in_tx && safe) {
         ts_log_warn("database %s: connection lost (%s); reconnecting", c->conf->name, c->errmsg);
         c->retry_at_us = 0;
-        va_copy(cp, ap);
-        rc = run_once(c, p, tenant, sql, types, cp, out);
-        va_end(cp);
+        rc = run_once(c, p, tenant, sql, types, src, out);
     }
     if (rc == TS_AGAIN && in_tx) {
         ts_log_error("database %s: connection lost inside a transaction: %s", c->conf->name,
@@ -537,6 +558,18 @@ long long ts_dbc_affected(ts_dbconn_t *c) { return c->affected; }
 const char *ts_dbc_error(ts_dbconn_t *c) { return c ? c->errmsg : "no such database server"; }
 unsigned ts_dbc_errno(ts_dbconn_t *c) { return c ? c->err : 0; }
 bool ts_dbc_lost(ts_dbconn_t *c) { return c == NULL || c->lost; }
+int
+ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
+            va_list ap, ts_db_result_t **out)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    args_t src = { &cp, NULL, 0 };
+    int rc = run(c, p, tenant, sql, types, &src, out);
+    va_end(cp);
+    return rc;
+}
+
 const char *ts_dbc_server(ts_dbconn_t *c) { return c->conf->name; }
 
 /* ---- the plugin-facing helpers: the request's tenant, always ---- */
@@ -580,6 +613,40 @@ ts_db_query(ts_request_t *r, const char *sql, const char *types, ...)
     int rc = ts_dbc_vrun(TS_CORE(r)->db, r->pool, r->tenant->id, sql, types, ap, &res);
     va_end(ap);
     return rc == TS_OK ? res : NULL;
+}
+
+/* Statements whose WHERE is assembled from fixed fragments, one per filter
+ * present, have as many values as filters: an array fits them, a variadic
+ * call does not. Every value is a string (NULL is NULL). */
+static int
+run_v(ts_request_t *r, const char *sql, const char *const *values, size_t n,
+      ts_db_result_t **out)
+{
+    if (check(r, sql) != TS_OK) {
+        return TS_ERROR;
+    }
+    if (n >= MAX_PARAMS) {
+        ts_log_error("statement refused: %zu values, at most %d", n, MAX_PARAMS - 1);
+        return TS_ERROR;
+    }
+    char types[MAX_PARAMS];
+    memset(types, 's', n);
+    types[n] = '\0';
+    args_t src = { NULL, values, 0 };
+    return run(TS_CORE(r)->db, r->pool, r->tenant->id, sql, types, &src, out);
+}
+
+int
+ts_db_exec_v(ts_request_t *r, const char *sql, const char *const *values, size_t n)
+{
+    return run_v(r, sql, values, n, NULL);
+}
+
+ts_db_result_t *
+ts_db_query_v(ts_request_t *r, const char *sql, const char *const *values, size_t n)
+{
+    ts_db_result_t *res = NULL;
+    return run_v(r, sql, values, n, &res) == TS_OK ? res : NULL;
 }
 
 int64_t ts_db_insert_id(ts_request_t *r) { return TS_CORE(r)->db->insert_id; }

@@ -134,26 +134,7 @@ contacts_q_bind(contacts_q_t *q, const char *fragment, const char *value)
     contacts_q_arg(q, value);
 }
 
-/* Every value goes as a string: MariaDB converts it for the column compared,
- * and the variadic call below passes the same 56 pointers whatever the count
- * (the core reads as many as the types string names). */
-#define QA(i) q->args[i]
-#define QARGS QA(0), QA(1), QA(2), QA(3), QA(4), QA(5), QA(6), QA(7), QA(8), QA(9), \
-    QA(10), QA(11), QA(12), QA(13), QA(14), QA(15), QA(16), QA(17), QA(18), QA(19), \
-    QA(20), QA(21), QA(22), QA(23), QA(24), QA(25), QA(26), QA(27), QA(28), QA(29), \
-    QA(30), QA(31), QA(32), QA(33), QA(34), QA(35), QA(36), QA(37), QA(38), QA(39), \
-    QA(40), QA(41), QA(42), QA(43), QA(44), QA(45), QA(46), QA(47), QA(48), QA(49), \
-    QA(50), QA(51), QA(52), QA(53), QA(54), QA(55)
-
-static const char *
-q_types(contacts_q_t *q)
-{
-    char *t = ts_palloc(q->pool, (size_t) q->nargs + 1);
-    memset(t, 's', (size_t) q->nargs);
-    t[q->nargs] = '\0';
-    return t;
-}
-
+/* Every value goes as a string: MariaDB converts it for the column compared. */
 ts_db_result_t *
 contacts_q_query(ts_request_t *r, contacts_q_t *q)
 {
@@ -161,7 +142,7 @@ contacts_q_query(ts_request_t *r, contacts_q_t *q)
         ts_log_error("statement refused: more than %d values", CONTACTS_Q_MAX_ARGS);
         return NULL;
     }
-    return ts_db_query(r, q->sql, q_types(q), QARGS);
+    return ts_db_query_v(r, q->sql, q->args, (size_t) q->nargs);
 }
 
 int
@@ -171,7 +152,7 @@ contacts_q_exec(ts_request_t *r, contacts_q_t *q)
         ts_log_error("statement refused: more than %d values", CONTACTS_Q_MAX_ARGS);
         return TS_ERROR;
     }
-    return ts_db_exec(r, q->sql, q_types(q), QARGS);
+    return ts_db_exec_v(r, q->sql, q->args, (size_t) q->nargs);
 }
 
 /* ---- helpers ---- */

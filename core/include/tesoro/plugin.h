@@ -144,6 +144,11 @@ void ts_tpl_show(ts_tpl_dict_t *d, const char *section);
  * 'd' double. A statement without {tenant} is refused. */
 int ts_db_exec(ts_request_t *r, const char *sql, const char *types, ...);
 ts_db_result_t *ts_db_query(ts_request_t *r, const char *sql, const char *types, ...);
+/* The same with an array of n string values (NULL is NULL), for statements
+ * assembled from fixed fragments, one per filter present. */
+int ts_db_exec_v(ts_request_t *r, const char *sql, const char *const *values, size_t n);
+ts_db_result_t *ts_db_query_v(ts_request_t *r, const char *sql, const char *const *values,
+                              size_t n);
 int64_t ts_db_insert_id(ts_request_t *r);
 long long ts_db_affected(ts_request_t *r);
 int ts_db_begin(ts_request_t *r);
