@@ -554,6 +554,12 @@ show_page(ts_request_t *r, int status, contacts_kind_t kind, int64_t id, const c
         ts_tpl_set(dd, "DUP_NAME", contacts_json_str(e, "name"));
         ts_tpl_set(dd, "DUP_HREF", contacts_json_str(e, "page"));
         ts_tpl_set(dd, "DUP_MATCH", contacts_json_str(e, "match"));
+        const char *dk = contacts_json_str(e, "kind");
+        if (r->user->role >= TS_ROLE_AGENT && kind != CONTACTS_RELATION && dk && strcmp(dk, "relation") != 0) {
+            ts_tpl_dict_t *m = ts_tpl_section(dd, "MERGE");
+            ts_tpl_set(m, "MERGE_ACTION", ts_psprintf(p, "/%s/%lld/merge", plural, (long long) id));
+            ts_tpl_set_int(m, "SOURCE_ID", (long long) cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "id")));
+        }
     }
     if (cJSON_GetArraySize(dups) > 0) {
         ts_tpl_show(d, "HAS_DUPLICATES");
@@ -696,6 +702,35 @@ ui_convert(ts_request_t *r)
         return TS_ERROR;
     }
     return ts_resp_redirect(r, ts_psprintf(r->pool, "/contacts/%lld", (long long) id));
+}
+
+/* Merges the duplicate given as source_id into this record, as the API does. */
+static int
+ui_merge(ts_request_t *r)
+{
+    int64_t id;
+    contacts_kind_t kind = contacts_kind_of_path(r);
+    const char *src = ts_req_form(r, "source_id");
+    char *end = NULL;
+    long long source = src ? strtoll(src, &end, 10) : 0;
+    if (ts_req_param_id(r, "id", &id) != TS_OK || !contacts_record_visible(r, kind, id)) {
+        return ts_resp_error(r, 404, "not_found", "no such record", NULL);
+    }
+    if (source < 1 || *end != '\0' || source == id
+        || !(contacts_record_visible(r, CONTACTS_LEAD, source) || contacts_record_visible(r, CONTACTS_CONTACT, source))) {
+        return ts_resp_error(r, 422, "validation_failed", "no such duplicate to merge", NULL);
+    }
+    if (ts_db_begin(r) != TS_OK) {
+        return TS_ERROR;
+    }
+    if (contacts_merge(r, id, source) != TS_OK) {
+        ts_db_rollback(r);
+        return TS_ERROR;
+    }
+    if (ts_db_commit(r) != TS_OK) {
+        return TS_ERROR;
+    }
+    return ts_resp_redirect(r, ts_psprintf(r->pool, "/%s/%lld", contacts_kind_plural(kind), (long long) id));
 }
 
 /* The list page's query the form came from, if it is one of ours. */
@@ -876,6 +911,8 @@ contacts_ui_routes(ts_plugin_ctx_t *ctx)
 #undef ROUTE
     }
     if (ts_route_add_ex(ctx, TS_POST, "/leads/{id}/convert", ui_convert, H, TS_ROLE_AGENT) != TS_OK
+        || ts_route_add_ex(ctx, TS_POST, "/leads/{id}/merge", ui_merge, H, TS_ROLE_AGENT) != TS_OK
+        || ts_route_add_ex(ctx, TS_POST, "/contacts/{id}/merge", ui_merge, H, TS_ROLE_AGENT) != TS_OK
         || ts_route_add_ex(ctx, TS_GET, "/tasks", ui_tasks, H, TS_ROLE_VIEWER) != TS_OK
         || ts_route_add_ex(ctx, TS_POST, "/tasks/{id}/done", ui_task_done, H, TS_ROLE_AGENT) != TS_OK) {
         return TS_ERROR;

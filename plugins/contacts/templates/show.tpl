@@ -16,7 +16,12 @@
 </div>
 
 {{#HAS_DUPLICATES}}<div class="flash warn" role="status"><span class="msg">Possible duplicates:</span>
-  {{#DUPLICATE}}<a href="{{DUP_HREF}}">{{DUP_NAME}}</a> (same {{DUP_MATCH}}) {{/DUPLICATE}}</div>{{/HAS_DUPLICATES}}
+  {{#DUPLICATE}}<a href="{{DUP_HREF}}">{{DUP_NAME}}</a> (same {{DUP_MATCH}})
+  {{#MERGE}}<form method="post" action="{{MERGE_ACTION}}" class="inline">
+    <input type="hidden" name="_csrf" value="{{CSRF}}">
+    <input type="hidden" name="source_id" value="{{SOURCE_ID}}">
+    <button type="submit" class="small">Merge {{DUP_NAME}} into this record</button>
+  </form>{{/MERGE}} {{/DUPLICATE}}</div>{{/HAS_DUPLICATES}}
 
 <div class="cards">
 <section class="card" aria-labelledby="timeline-title">
