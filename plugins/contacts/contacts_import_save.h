@@ -12,7 +12,7 @@
 int contacts_import_save(ts_request_t *r, contacts_import_kind_t k, const cJSON *rec,
                          int64_t update_id, cJSON **fields, int64_t *id_out);
 /* The existing record with this email, else this phone (normalised), among
- * those the user sees; 0 if none. */
+ * those the user sees; 0 if none, -1 on a database error. */
 int64_t contacts_import_duplicate(ts_request_t *r, contacts_import_kind_t k, const char *email,
                                   const char *phone);
 

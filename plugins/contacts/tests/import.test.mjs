@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE, cli, dbConf, newTenant as stackTenant, newToken, sql as stackSql } from '../../../tests/api/_stack.mjs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { BASE, childrenOf, cli, crashesSince, dbConf, logMark, masterPid, newTenant as stackTenant, newToken,
+  sql as stackSql, waitFor } from '../../../tests/api/_stack.mjs';
 
 const FIX = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -297,6 +299,9 @@ describe('running the import', () => {
     assert.equal(count(t, `email LIKE '%.${tag}@example.com'`), 3);
     assert.equal(sql(`SELECT first_name FROM contacts WHERE tenant_id = ${t.id} AND email = 'formula.${tag}@example.com'`),
       '=CMD()', 'a formula is stored as the text it is');
+    const exp = await fetch(`${BASE}/api/v1/leads.csv?q=formula.${tag}`, { headers: { Authorization: `Bearer ${t.token}` } });
+    assert.equal(exp.status, 200);
+    assert.match(await exp.text(), /'=CMD\(\)/, 'exported back to CSV, the formula is escaped');
     const rep = await fetch(`${BASE}${d.report.url}`, { headers: { Authorization: `Bearer ${t.token}` } });
     assert.equal(rep.status, 200);
     assert.match(rep.headers.get('content-disposition'), /attachment/);
@@ -359,6 +364,43 @@ describe('running the import', () => {
     assert.equal(d2.status, 'failed', 'it stops at the same line again');
     assert.equal(d2.report.created, 700, 'the resumed run starts after the committed rows');
     assert.equal(count(t, `email LIKE '%.${tag}@example.com'`), 700, 'nothing twice');
+  });
+
+  test('kill -9 of the job runner mid-import: the batch in progress is rolled back and the job resumes', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const n = 1500;
+    const rows = ['first_name,last_name,email,tags,notes'];
+    for (let i = 0; i < n; i++) {
+      rows.push(`K${i},Killed,k${i}.${tag}@example.com,"x, y",A note long enough to make the file large`);
+    }
+    const up = await upload(t.token, 'leads', rows.join('\n') + '\n');
+    const id = up.json.data.id;
+    const file = sql(`SELECT file_path FROM contacts_imports WHERE tenant_id = ${t.id} AND id = ${id}`);
+    assert.match(file, /\/storage\/imports\/[0-9a-f]{32}\.csv$/, 'a large upload is stored as a file');
+    const mark = logMark();
+    await call(t.token, 'POST', `/api/v1/imports/${id}/run`, {});
+    await waitFor(async () => (await call(t.token, 'GET', `/api/v1/imports/${id}`)).json.data.progress.rows_done >= 500,
+      { timeout: 60000, what: 'the first batch' });
+    // The job runner is the child of the master that has the import's file open.
+    const runner = await waitFor(() => childrenOf(masterPid()).find((pid) => {
+      try {
+        return readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === file);
+      } catch {
+        return false;
+      }
+    }), { timeout: 20000, interval: 20, what: 'the job runner reading the file' });
+    process.kill(runner, 'SIGKILL');
+    const done = Number(sql(`SELECT rows_done FROM contacts_imports WHERE tenant_id = ${t.id} AND id = ${id}`));
+    assert.ok(done < n, 'killed before the end');
+    assert.equal(count(t, `email LIKE '%.${tag}@example.com'`) % 500, 0, 'only whole batches are committed');
+    // A job left running by a dead runner is taken up again after 10 minutes: make it that old.
+    sql(`UPDATE jobs SET locked_at = NOW() - INTERVAL 11 MINUTE WHERE status = 'running' AND tenant_id = ${t.id}`);
+    const d = await waitDone(t.token, id, 90000);
+    assert.equal(d.status, 'done');
+    assert.equal(d.report.created, n);
+    assert.equal(count(t, `email LIKE '%.${tag}@example.com'`), n, 'every row once');
+    assert.equal(Number(sql(`SELECT COUNT(DISTINCT entity_id) FROM tags WHERE tenant_id = ${t.id} AND tag = 'y'`)) >= n, true);
+    assert.deepEqual(crashesSince(mark), []);
   });
 
   test('a saved mapping is offered for the next file with the same columns', async () => {
