@@ -37,6 +37,12 @@ static const route_t routes[] = {
     { TS_POST, P "/portals", properties_portal_add, TS_ROLE_ADMIN },
     { TS_GET, P "/mls-check", properties_mls_check, TS_ROLE_VIEWER },
     { TS_POST, P "/mls-check/depublish", properties_mls_depublish, TS_ROLE_MANAGER },
+    { TS_GET, P "/new-matches", properties_new_matches, TS_ROLE_VIEWER },
+    { TS_POST, P "/new-matches/seen", properties_new_matches_seen, TS_ROLE_AGENT },
+    { TS_GET, P "/{id}/matches", properties_property_matches, TS_ROLE_VIEWER },
+    { TS_GET, "/api/v1/leads/{id}/matches", properties_lead_matches, TS_ROLE_VIEWER },
+    { TS_POST | TS_DELETE, "/api/v1/leads/{id}/matches/{property}/dismiss",
+      properties_match_dismiss, TS_ROLE_AGENT },
     { TS_GET, P "/{id}", properties_show, TS_ROLE_VIEWER },
     { TS_PATCH, P "/{id}", properties_patch, TS_ROLE_AGENT },
     { TS_DELETE, P "/{id}", properties_delete_one, TS_ROLE_AGENT },
@@ -62,6 +68,10 @@ properties_init(ts_plugin_ctx_t *ctx)
                             routes[i].role) != TS_OK) {
             return TS_ERROR;
         }
+    }
+    if (ts_event_on(ctx, "property.status_changed", properties_on_status) != TS_OK
+        || ts_event_on(ctx, "property.updated", properties_on_update) != TS_OK) {
+        return TS_ERROR;
     }
     return ts_job_register(ctx, "properties.completeness", properties_completeness_job);
 }

@@ -141,6 +141,17 @@ void properties_media_remove_files(ts_request_t *r, const cJSON *names);
 int  properties_media_send(ts_request_t *r, int64_t mid, const char *variant, bool public_only);
 int  properties_completeness_job(ts_request_t *r, const cJSON *payload, const char **err);
 
+/* properties_where.c: a WHERE of fixed fragments and its bound values. */
+#define PROPERTIES_MAXP 48
+typedef struct {
+    char        sql[4096];
+    size_t      len;
+    const char *args[PROPERTIES_MAXP];
+    int         n;
+} properties_where_t;
+void properties_where_add(properties_where_t *w, const char *frag, int nargs, const char *arg);
+ts_db_result_t *properties_where_run(ts_request_t *r, const char *sql, properties_where_t *w);
+
 /* A file beside the plugin (its own modules). */
 const char *properties_module_path(const char *file);
 
@@ -161,6 +172,13 @@ int properties_portals_list(ts_request_t *r);
 int properties_portal_add(ts_request_t *r);
 int properties_mls_check(ts_request_t *r);
 int properties_mls_depublish(ts_request_t *r);
+int properties_lead_matches(ts_request_t *r);
+int properties_property_matches(ts_request_t *r);
+int properties_match_dismiss(ts_request_t *r);
+int properties_new_matches(ts_request_t *r);
+int properties_new_matches_seen(ts_request_t *r);
+void properties_on_status(ts_request_t *r, const char *event, const cJSON *payload);
+void properties_on_update(ts_request_t *r, const char *event, const cJSON *payload);
 int properties_create(ts_request_t *r);
 int properties_show(ts_request_t *r);
 int properties_patch(ts_request_t *r);

@@ -7,8 +7,6 @@
 #include <string.h>
 #include "properties.h"
 
-#define MAXP 48
-
 typedef struct {
     ts_request_t *r;
     const cJSON  *view;      /* a saved view's filters, or a batch request's */
@@ -43,28 +41,6 @@ get(const source_t *s, const char *name)
         return *out ? out : NULL;
     }
     return NULL;
-}
-
-typedef struct {
-    char        sql[4096];
-    size_t      len;
-    const char *args[MAXP];
-    int         n;
-} where_t;
-
-static void
-add(where_t *w, const char *frag, int nargs, const char *arg)
-{
-    size_t fl = strlen(frag);
-    if (w->len + fl + 6 >= sizeof(w->sql) || w->n + nargs > MAXP) {
-        return;                  /* the fixed fragments fit by construction */
-    }
-    memcpy(w->sql + w->len, " AND ", 5);
-    memcpy(w->sql + w->len + 5, frag, fl + 1);
-    w->len += fl + 5;
-    for (int i = 0; i < nargs; i++) {
-        w->args[w->n++] = arg;
-    }
 }
 
 static bool
@@ -111,9 +87,9 @@ static bool missing_ok(const char *s)
 
 /* A one-value-or-list filter: "=" for one, FIND_IN_SET for several. */
 static void
-add_set(where_t *w, const char *col_eq, const char *col_set, const char *v)
+add_set(properties_where_t *w, const char *col_eq, const char *col_set, const char *v)
 {
-    add(w, strchr(v, ',') ? col_set : col_eq, 1, v);
+    properties_where_add(w, strchr(v, ',') ? col_set : col_eq, 1, v);
 }
 
 #define UNAVAILABLE "('sold','rented','cancelled','off_market','removed_by_feed','draft'," \
@@ -121,7 +97,7 @@ add_set(where_t *w, const char *col_eq, const char *col_set, const char *v)
 
 /* Fills w from the filters; returns the number of errors put in `errors`. */
 static int
-build_where(const source_t *s, where_t *w, cJSON *errors)
+build_where(const source_t *s, properties_where_t *w, cJSON *errors)
 {
     ts_pool_t *p = s->r->pool;
     int nerr = 0;
@@ -131,9 +107,9 @@ build_where(const source_t *s, where_t *w, cJSON *errors)
 #define BAD(name, msg) do { cJSON_AddStringToObject(errors, name, msg); nerr++; } while (0)
     v = get(s, "deleted");
     if (v != NULL && strcmp(v, "1") == 0) {
-        add(w, "p.deleted_at IS NOT NULL", 0, NULL);
+        properties_where_add(w, "p.deleted_at IS NOT NULL", 0, NULL);
     } else {
-        add(w, "p.deleted_at IS NULL", 0, NULL);
+        properties_where_add(w, "p.deleted_at IS NULL", 0, NULL);
     }
     if ((v = get(s, "q")) != NULL) {
         if (strlen(v) > 100) {
@@ -150,7 +126,7 @@ build_where(const source_t *s, where_t *w, cJSON *errors)
             }
             *o++ = '%';
             *o = '\0';
-            add(w, "(p.ref LIKE ? OR p.town LIKE ? OR p.address LIKE ? OR EXISTS (SELECT 1 FROM"
+            properties_where_add(w, "(p.ref LIKE ? OR p.town LIKE ? OR p.address LIKE ? OR EXISTS (SELECT 1 FROM"
                    " property_descriptions d WHERE d.tenant_id = p.tenant_id AND"
                    " d.property_id = p.id AND d.title LIKE ?))", 4, esc);
         }
@@ -173,26 +149,26 @@ build_where(const source_t *s, where_t *w, cJSON *errors)
         if (!transaction_ok(v)) {
             BAD("transaction", "one of sale, long_term_rent, holiday_rent");
         } else {
-            add(w, "p.transaction = ?", 1, v);
+            properties_where_add(w, "p.transaction = ?", 1, v);
         }
     }
     if ((v = get(s, "town")) != NULL) {
         if (strlen(v) > 100) {
             BAD("town", "at most 100 characters");
         } else {
-            add(w, "p.town = ?", 1, v);
+            properties_where_add(w, "p.town = ?", 1, v);
         }
     }
     if ((v = get(s, "area")) != NULL) {
         if (strlen(v) > 100) {
             BAD("area", "at most 100 characters");
         } else {
-            add(w, "(p.area = ? OR p.town IN (SELECT a.town FROM property_area_towns a WHERE"
+            properties_where_add(w, "(p.area = ? OR p.town IN (SELECT a.town FROM property_area_towns a WHERE"
                    " a.tenant_id IN (0, {tenant}) AND a.area = ?))", 2, v);
         }
     }
     if ((v = get(s, "province")) != NULL) {
-        add(w, "p.province = ?", 1, v);
+        properties_where_add(w, "p.province = ?", 1, v);
     }
     static const struct { const char *name, *frag; long long hi; } nums[] = {
         { "price_min", "p.price >= CAST(? AS SIGNED)", 10000000000000LL },
@@ -212,20 +188,20 @@ build_where(const source_t *s, where_t *w, cJSON *errors)
             if (!is_int(v, 0, nums[i].hi)) {
                 BAD(nums[i].name, ts_psprintf(p, "a whole number from 0 to %lld", nums[i].hi));
             } else {
-                add(w, nums[i].frag, 1, v);
+                properties_where_add(w, nums[i].frag, 1, v);
             }
         }
     }
     if ((v = get(s, "label")) != NULL) {
-        add(w, "EXISTS (SELECT 1 FROM tags t WHERE t.tenant_id = p.tenant_id AND"
+        properties_where_add(w, "EXISTS (SELECT 1 FROM tags t WHERE t.tenant_id = p.tenant_id AND"
                " t.entity = 'property' AND t.entity_id = p.id AND t.tag = ?)", 1, v);
     }
     if ((v = get(s, "feature")) != NULL) {
-        add(w, "EXISTS (SELECT 1 FROM property_features f WHERE f.tenant_id = p.tenant_id AND"
+        properties_where_add(w, "EXISTS (SELECT 1 FROM property_features f WHERE f.tenant_id = p.tenant_id AND"
                " f.property_id = p.id AND f.code = ?)", 1, v);
     }
     if ((v = get(s, "portal")) != NULL) {
-        add(w, "EXISTS (SELECT 1 FROM property_publications b WHERE b.tenant_id = p.tenant_id"
+        properties_where_add(w, "EXISTS (SELECT 1 FROM property_publications b WHERE b.tenant_id = p.tenant_id"
                " AND b.property_id = p.id AND b.portal = ? AND b.unpublished_at IS NULL)", 1, v);
     }
     static const struct { const char *name, *yes, *no; } flags[] = {
@@ -254,7 +230,7 @@ build_where(const source_t *s, where_t *w, cJSON *errors)
                 && strcmp(v, "false") != 0) {
                 BAD(flags[i].name, "1 or 0");
             } else {
-                add(w, (v[0] == '1' || v[0] == 't') ? flags[i].yes : flags[i].no, 0, NULL);
+                properties_where_add(w, (v[0] == '1' || v[0] == 't') ? flags[i].yes : flags[i].no, 0, NULL);
             }
         }
     }
@@ -272,8 +248,8 @@ build_where(const source_t *s, where_t *w, cJSON *errors)
                 items[k++] = t;
             }
             frag = ts_psprintf(p, "%s)", frag);
-            add(w, frag, 0, NULL);
-            for (int i = 0; i < k && w->n < MAXP; i++) {
+            properties_where_add(w, frag, 0, NULL);
+            for (int i = 0; i < k && w->n < PROPERTIES_MAXP; i++) {
                 w->args[w->n++] = items[i];
             }
         }
@@ -365,25 +341,6 @@ cursor_decode(ts_pool_t *p, const char *hex, const char **value, const char **id
     return true;
 }
 
-#define ARGS(w) (w).args[0], (w).args[1], (w).args[2], (w).args[3], (w).args[4], (w).args[5], \
-    (w).args[6], (w).args[7], (w).args[8], (w).args[9], (w).args[10], (w).args[11], \
-    (w).args[12], (w).args[13], (w).args[14], (w).args[15], (w).args[16], (w).args[17], \
-    (w).args[18], (w).args[19], (w).args[20], (w).args[21], (w).args[22], (w).args[23], \
-    (w).args[24], (w).args[25], (w).args[26], (w).args[27], (w).args[28], (w).args[29], \
-    (w).args[30], (w).args[31], (w).args[32], (w).args[33], (w).args[34], (w).args[35], \
-    (w).args[36], (w).args[37], (w).args[38], (w).args[39], (w).args[40], (w).args[41], \
-    (w).args[42], (w).args[43], (w).args[44], (w).args[45], (w).args[46], (w).args[47]
-
-/* Extra arguments past the types string are never read (C11 7.16.1.1). */
-static ts_db_result_t *
-run(ts_request_t *r, const char *sql, where_t *w)
-{
-    char types[MAXP + 1];
-    memset(types, 's', (size_t) w->n);
-    types[w->n] = '\0';
-    return ts_db_query(r, sql, types, ARGS(*w));
-}
-
 /* The saved view named by ?view=ID (the caller's own or a shared one). */
 static int
 load_view(ts_request_t *r, source_t *s, const char **sort)
@@ -465,7 +422,7 @@ properties_list(ts_request_t *r)
                                 " built_area, beds, id (prefix - for descending)");
         sort = &sorts[0];
     }
-    where_t w;
+    properties_where_t w;
     build_where(&s, &w, errors);
     const char *cursor = ts_req_query(r, "cursor"), *cval = NULL, *cid = NULL;
     if (cursor != NULL && !cursor_decode(r->pool, cursor, &cval, &cid)) {
@@ -475,7 +432,7 @@ properties_list(ts_request_t *r)
         return properties_validation_error(r, errors);
     }
     cJSON_Delete(errors);
-    ts_db_result_t *count = run(r, ts_psprintf(r->pool, "SELECT COUNT(*) AS n FROM properties p"
+    ts_db_result_t *count = properties_where_run(r, ts_psprintf(r->pool, "SELECT COUNT(*) AS n FROM properties p"
                                                " WHERE %s", w.sql), &w);
     if (count == NULL) {
         return TS_ERROR;
@@ -487,7 +444,7 @@ properties_list(ts_request_t *r)
                                    " p.id %s CAST(? AS SIGNED)))", sort->expr, op, sort->expr, op)
             : ts_psprintf(r->pool, "(%s %s ? OR (%s = ? AND p.id %s CAST(? AS SIGNED)))",
                           sort->expr, op, sort->expr, op);
-        add(&w, frag, 2, cval);
+        properties_where_add(&w, frag, 2, cval);
         w.args[w.n++] = cid;
     }
     const char *dir = desc ? "DESC" : "ASC";
@@ -496,7 +453,7 @@ properties_list(ts_request_t *r)
         " LEFT JOIN users u ON u.tenant_id = p.tenant_id AND u.id = p.agent_id"
         " WHERE %s ORDER BY %s %s, p.id %s LIMIT %ld",
         properties_select_columns, sort->expr, w.sql, sort->expr, dir, dir, limit + 1);
-    ts_db_result_t *res = run(r, sql, &w);
+    ts_db_result_t *res = properties_where_run(r, sql, &w);
     if (res == NULL) {
         return TS_ERROR;
     }
@@ -524,14 +481,14 @@ properties_map_points(ts_request_t *r)
         return rc;
     }
     cJSON *errors = cJSON_CreateObject();
-    where_t w;
+    properties_where_t w;
     build_where(&s, &w, errors);
     if (cJSON_GetArraySize(errors) > 0) {
         return properties_validation_error(r, errors);
     }
     cJSON_Delete(errors);
-    add(&w, "p.latitude IS NOT NULL AND p.longitude IS NOT NULL", 0, NULL);
-    ts_db_result_t *res = run(r, ts_psprintf(r->pool,
+    properties_where_add(&w, "p.latitude IS NOT NULL AND p.longitude IS NOT NULL", 0, NULL);
+    ts_db_result_t *res = properties_where_run(r, ts_psprintf(r->pool,
         "SELECT p.id, p.ref, p.type, p.status, p.price, p.currency, p.town,"
         " CAST(p.latitude AS DOUBLE) AS latitude, CAST(p.longitude AS DOUBLE) AS longitude"
         " FROM properties p WHERE %s ORDER BY p.id LIMIT 5000", w.sql), &w);
@@ -547,11 +504,11 @@ properties_filter_ids(ts_request_t *r, const cJSON *filter, int64_t **ids, size_
                       size_t max, cJSON *errors)
 {
     source_t s = { r, filter, false };
-    where_t w;
+    properties_where_t w;
     if (build_where(&s, &w, errors) > 0) {
         return TS_DECLINED;
     }
-    ts_db_result_t *res = run(r, ts_psprintf(r->pool, "SELECT p.id FROM properties p WHERE %s"
+    ts_db_result_t *res = properties_where_run(r, ts_psprintf(r->pool, "SELECT p.id FROM properties p WHERE %s"
                                              " ORDER BY p.id LIMIT %zu", w.sql, max + 1), &w);
     if (res == NULL) {
         return TS_ERROR;
