@@ -81,6 +81,8 @@ void ts_lua_push_json(lua_State *L, const cJSON *j, int depth);
 cJSON *ts_lua_to_json(lua_State *L, int idx, int depth);
 /* A contact (lead) as scripts see it, tags included; NULL when not found. */
 cJSON *ts_lua_contact_json(ts_request_t *r, int64_t id);
+cJSON *ts_lua_contact_from_row(ts_request_t *r, const ts_db_result_t *res, size_t row);
+ts_db_result_t *ts_lua_leads_after(ts_request_t *r, int64_t after, int limit);
 
 /* ts_lua_scripts.c */
 int ts_lua_scripts_routes(ts_plugin_ctx_t *ctx);

@@ -186,17 +186,12 @@ static const char *const CONTACT_COLUMNS =
     " bathrooms_min, communication, score, score_reasons, custom, agent_id, converted_at,"
     " created_at, updated_at";
 
+/* One row of CONTACT_COLUMNS as scripts see it; JSON columns arrive as
+ * text and are handed over as structure. */
 cJSON *
-ts_lua_contact_json(ts_request_t *r, int64_t id)
+ts_lua_contact_from_row(ts_request_t *r, const ts_db_result_t *res, size_t row)
 {
-    char *sql = ts_psprintf(r->pool, "SELECT %s FROM contacts WHERE tenant_id = {tenant}"
-                                     " AND id = ? AND deleted_at IS NULL", CONTACT_COLUMNS);
-    ts_db_result_t *res = ts_db_query(r, sql, "i", id);
-    if (res == NULL || ts_db_rows(res) == 0) {
-        return NULL;
-    }
-    cJSON *o = ts_db_row_json(r, res, 0);
-    /* JSON columns arrive as text: hand scripts the structure. */
+    cJSON *o = ts_db_row_json(r, res, row);
     static const char *const json_cols[] = { "preferences", "communication", "custom",
                                              "score_reasons", NULL };
     for (int i = 0; json_cols[i]; i++) {
@@ -206,7 +201,31 @@ ts_lua_contact_json(ts_request_t *r, int64_t id)
             cJSON_ReplaceItemInObjectCaseSensitive(o, json_cols[i], parsed);
         }
     }
-    cJSON *tags = cJSON_AddArrayToObject(o, "tags");
+    cJSON_AddArrayToObject(o, "tags");
+    return o;
+}
+
+/* Leads in id order after `after`, locked until the batch commits. */
+ts_db_result_t *
+ts_lua_leads_after(ts_request_t *r, int64_t after, int limit)
+{
+    char *sql = ts_psprintf(r->pool, "SELECT %s FROM contacts WHERE tenant_id = {tenant} AND"
+                                     " kind = 'lead' AND deleted_at IS NULL AND id > ? ORDER BY"
+                                     " id LIMIT ? FOR UPDATE", CONTACT_COLUMNS);
+    return ts_db_query(r, sql, "ii", after, (int64_t) limit);
+}
+
+cJSON *
+ts_lua_contact_json(ts_request_t *r, int64_t id)
+{
+    char *sql = ts_psprintf(r->pool, "SELECT %s FROM contacts WHERE tenant_id = {tenant}"
+                                     " AND id = ? AND deleted_at IS NULL", CONTACT_COLUMNS);
+    ts_db_result_t *res = ts_db_query(r, sql, "i", id);
+    if (res == NULL || ts_db_rows(res) == 0) {
+        return NULL;
+    }
+    cJSON *o = ts_lua_contact_from_row(r, res, 0);
+    cJSON *tags = cJSON_GetObjectItemCaseSensitive(o, "tags");
     ts_db_result_t *t = ts_db_query(r, "SELECT tag FROM tags WHERE tenant_id = {tenant} AND"
                                        " entity = 'contact' AND entity_id = ? ORDER BY tag",
                                     "i", id);

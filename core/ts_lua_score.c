@@ -72,34 +72,50 @@ ts_signal_record(ts_request_t *r, int64_t contact_id, const char *kind, const cJ
 }
 
 /* signals[kind] = {count=, last=epoch, days=since last}, and the lead's
- * activity: activities_in, activities_out, first_reply_hours. */
+ * activity: activities_in, activities_out, first_reply_hours. The same
+ * columns serve one lead and a batch (grouped by lead too). */
+#define SIGNAL_COLUMNS \
+    "kind, COUNT(*) AS n, UNIX_TIMESTAMP(MAX(created_at)) AS last," \
+    " TIMESTAMPDIFF(DAY, MAX(created_at), NOW()) AS days"
+#define ACTIVITY_COLUMNS \
+    "SUM(direction = 'in') AS n_in, SUM(direction = 'out') AS n_out," \
+    " TIMESTAMPDIFF(HOUR, MIN(IF(direction = 'out', created_at, NULL))," \
+    " MIN(IF(direction = 'in', created_at, NULL))) AS reply_h"
+
+static void
+add_signal(cJSON *o, const ts_db_result_t *res, size_t i)
+{
+    cJSON *k = cJSON_AddObjectToObject(o, ts_db_get(res, i, "kind"));
+    cJSON_AddNumberToObject(k, "count", (double) ts_db_get_int(res, i, "n"));
+    cJSON_AddNumberToObject(k, "last", atof(ts_db_get(res, i, "last")));
+    cJSON_AddNumberToObject(k, "days", (double) ts_db_get_int(res, i, "days"));
+}
+
+static void
+add_activity(cJSON *o, const ts_db_result_t *a, size_t i)
+{
+    cJSON_AddNumberToObject(o, "activities_in", (double) ts_db_get_int(a, i, "n_in"));
+    cJSON_AddNumberToObject(o, "activities_out", (double) ts_db_get_int(a, i, "n_out"));
+    const char *h = ts_db_get(a, i, "reply_h");
+    if (h != NULL) {
+        cJSON_AddNumberToObject(o, "first_reply_hours", atof(h));
+    }
+}
+
 static cJSON *
 signals_json(ts_request_t *r, int64_t id)
 {
     cJSON *o = cJSON_CreateObject();
-    ts_db_result_t *res = ts_db_query(r,
-        "SELECT kind, COUNT(*) AS n, UNIX_TIMESTAMP(MAX(created_at)) AS last,"
-        " TIMESTAMPDIFF(DAY, MAX(created_at), NOW()) AS days FROM signals WHERE tenant_id ="
-        " {tenant} AND contact_id = ? GROUP BY kind", "i", id);
+    ts_db_result_t *res = ts_db_query(r, "SELECT " SIGNAL_COLUMNS " FROM signals WHERE tenant_id"
+                                         " = {tenant} AND contact_id = ? GROUP BY kind", "i", id);
     for (size_t i = 0; res != NULL && i < ts_db_rows(res); i++) {
-        cJSON *k = cJSON_AddObjectToObject(o, ts_db_get(res, i, "kind"));
-        cJSON_AddNumberToObject(k, "count", (double) ts_db_get_int(res, i, "n"));
-        cJSON_AddNumberToObject(k, "last", atof(ts_db_get(res, i, "last")));
-        cJSON_AddNumberToObject(k, "days", (double) ts_db_get_int(res, i, "days"));
+        add_signal(o, res, i);
     }
-    ts_db_result_t *a = ts_db_query(r,
-        "SELECT SUM(direction = 'in') AS n_in, SUM(direction = 'out') AS n_out,"
-        " TIMESTAMPDIFF(HOUR, MIN(IF(direction = 'out', created_at, NULL)),"
-        " MIN(IF(direction = 'in', created_at, NULL))) AS reply_h FROM activities WHERE"
-        " tenant_id = {tenant} AND entity = 'contact' AND entity_id = ? AND deleted_at IS NULL",
-        "i", id);
+    ts_db_result_t *a = ts_db_query(r, "SELECT " ACTIVITY_COLUMNS " FROM activities WHERE"
+                                       " tenant_id = {tenant} AND entity = 'contact' AND"
+                                       " entity_id = ? AND deleted_at IS NULL", "i", id);
     if (a != NULL && ts_db_rows(a)) {
-        cJSON_AddNumberToObject(o, "activities_in", (double) ts_db_get_int(a, 0, "n_in"));
-        cJSON_AddNumberToObject(o, "activities_out", (double) ts_db_get_int(a, 0, "n_out"));
-        const char *h = ts_db_get(a, 0, "reply_h");
-        if (h != NULL) {
-            cJSON_AddNumberToObject(o, "first_reply_hours", atof(h));
-        }
+        add_activity(o, a, 0);
     }
     return o;
 }
@@ -132,6 +148,9 @@ score_protected(lua_State *L)
     return 2;
 }
 
+static void emit_change(ts_request_t *r, int64_t id, int score, const char *temp,
+                        const char *prev_temp);
+
 static void
 save_score(ts_request_t *r, int64_t id, int score, const char *temp, const char *prev_temp,
            cJSON *reasons, const char *script)
@@ -154,16 +173,46 @@ save_score(ts_request_t *r, int64_t id, int score, const char *temp, const char 
     }
     ts_db_exec(r, "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag) VALUES"
                   " ({tenant}, 'contact', ?, ?)", "is", id, temperature_tag(temp));
-    cJSON *ev = cJSON_CreateObject();
-    cJSON_AddNumberToObject(ev, "id", (double) id);
-    cJSON_AddNumberToObject(ev, "score", score);
-    cJSON_AddStringToObject(ev, "temperature", temp);
-    if (prev_temp != NULL) {
-        cJSON_AddStringToObject(ev, "previous_temperature", prev_temp);
+    emit_change(r, id, score, temp, prev_temp);
+}
+
+/* Calls the scorer; on success *score and *reasons (caller owns) are set. */
+static int
+run_scorer(ts_lua_t *s, ts_request_t *r, const char *script, const cJSON *lead,
+           const cJSON *signals, int64_t id, bool dry_run, int *score, cJSON **reasons,
+           cJSON **effects, char *err, size_t errlen)
+{
+    score_args_t a = { script, lead, signals };
+    ts_lua_begin(s, r, dry_run);
+    s->record_id = id;
+    lua_pushcfunction(s->L, score_protected);
+    lua_pushlightuserdata(s->L, &a);
+    int rc = ts_lua_call(s, script, 1, 2, err, errlen);
+    cJSON *e = ts_lua_end(s);
+    if (effects != NULL) {
+        *effects = e;
     } else {
-        cJSON_AddNullToObject(ev, "previous_temperature");
+        cJSON_Delete(e);
     }
-    ts_event_emit(r, "lead.temperature_changed", ev);
+    if (rc != TS_OK) {
+        return TS_ERROR;
+    }
+    double raw = lua_tonumber(s->L, -2);
+    *score = raw != raw || raw < 0 ? 0 : raw > 100 ? 100 : (int) (raw + 0.5);
+    *reasons = lua_istable(s->L, -1) ? ts_lua_to_json(s->L, -1, 0) : cJSON_CreateArray();
+    if (!cJSON_IsArray(*reasons)) {
+        cJSON_Delete(*reasons);
+        *reasons = cJSON_CreateArray();
+    }
+    lua_pop(s->L, 2);
+    return TS_OK;
+}
+
+static const char *
+previous_temperature(const cJSON *lead)
+{
+    const cJSON *prev = cJSON_GetObjectItemCaseSensitive(lead, "score");
+    return cJSON_IsNumber(prev) ? ts_lua_temperature((int) prev->valuedouble) : NULL;
 }
 
 int
@@ -179,31 +228,17 @@ ts_lua_score_lead(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id, 
     if (script == NULL) {
         script = ts_lua_active_scorer(r);
     }
-    cJSON *signals = signals_json(r, id);
-    score_args_t a = { script, lead, signals };
-    ts_lua_begin(s, r, !save);
-    s->record_id = id;
-    lua_pushcfunction(s->L, score_protected);
-    lua_pushlightuserdata(s->L, &a);
-    int rc = ts_lua_call(s, script, 1, 2, err, errlen);
-    cJSON *effects = ts_lua_end(s);
-    if (rc != TS_OK) {
+    cJSON *signals = signals_json(r, id), *reasons = NULL, *effects = NULL;
+    int score = 0;
+    if (run_scorer(s, r, script, lead, signals, id, !save, &score, &reasons, &effects, err,
+                   errlen) != TS_OK) {
         cJSON_Delete(lead);
         cJSON_Delete(signals);
         cJSON_Delete(effects);
         return TS_ERROR;
     }
-    double raw = lua_tonumber(s->L, -2);
-    int score = raw != raw || raw < 0 ? 0 : raw > 100 ? 100 : (int) (raw + 0.5);
-    cJSON *reasons = lua_istable(s->L, -1) ? ts_lua_to_json(s->L, -1, 0) : cJSON_CreateArray();
-    if (!cJSON_IsArray(reasons)) {
-        cJSON_Delete(reasons);
-        reasons = cJSON_CreateArray();
-    }
-    lua_pop(s->L, 2);
     const cJSON *prev = cJSON_GetObjectItemCaseSensitive(lead, "score");
-    const char *prev_temp = cJSON_IsNumber(prev) ? ts_lua_temperature((int) prev->valuedouble)
-                                                 : NULL;
+    const char *prev_temp = previous_temperature(lead);
     const char *temp = ts_lua_temperature(score);
     if (save) {
         save_score(r, id, score, temp, prev_temp, reasons, script);
@@ -225,7 +260,199 @@ ts_lua_score_lead(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id, 
     return TS_OK;
 }
 
-/* Rescores leads in id order, in transactions of 200: one lead or all of them. */
+/* ---- rescoring a whole tenant: reads and writes per batch, not per lead ---- */
+
+#define BATCH 500
+
+/* The batch's leads (sorted by id) with their tags and signals filled in. */
+static cJSON *
+batch_leads(ts_request_t *r, int64_t after, cJSON **signals_out)
+{
+    ts_db_result_t *res = ts_lua_leads_after(r, after, BATCH);
+    if (res == NULL || ts_db_rows(res) == 0) {
+        return NULL;
+    }
+    size_t n = ts_db_rows(res);
+    int64_t first = ts_db_get_int(res, 0, "id"), last = ts_db_get_int(res, n - 1, "id");
+    cJSON *leads = cJSON_CreateArray(), *signals = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(leads, ts_lua_contact_from_row(r, res, i));
+        cJSON_AddItemToArray(signals, cJSON_CreateObject());
+    }
+    ts_db_result_t *tags = ts_db_query(r, "SELECT entity_id, tag FROM tags WHERE tenant_id ="
+                                          " {tenant} AND entity = 'contact' AND entity_id BETWEEN"
+                                          " ? AND ? ORDER BY entity_id, tag", "ii", first, last);
+    ts_db_result_t *sig = ts_db_query(r, "SELECT contact_id, " SIGNAL_COLUMNS " FROM signals"
+                                         " WHERE tenant_id = {tenant} AND contact_id BETWEEN ? AND"
+                                         " ? GROUP BY contact_id, kind ORDER BY contact_id", "ii",
+                                      first, last);
+    ts_db_result_t *act = ts_db_query(r, "SELECT entity_id, " ACTIVITY_COLUMNS " FROM activities"
+                                         " WHERE tenant_id = {tenant} AND entity = 'contact' AND"
+                                         " entity_id BETWEEN ? AND ? AND deleted_at IS NULL GROUP"
+                                         " BY entity_id ORDER BY entity_id", "ii", first, last);
+    /* Every result is in id order: one merge pass each. */
+    size_t ti = 0, si = 0, ai = 0;
+    cJSON *lead = leads->child, *sg = signals->child;
+    for (; lead != NULL; lead = lead->next, sg = sg->next) {
+        int64_t id = (int64_t) cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(lead, "id"));
+        cJSON *lt = cJSON_GetObjectItemCaseSensitive(lead, "tags");
+        for (; tags && ti < ts_db_rows(tags) && ts_db_get_int(tags, ti, "entity_id") <= id; ti++) {
+            if (ts_db_get_int(tags, ti, "entity_id") == id) {
+                cJSON_AddItemToArray(lt, cJSON_CreateString(ts_db_get(tags, ti, "tag")));
+            }
+        }
+        for (; sig && si < ts_db_rows(sig) && ts_db_get_int(sig, si, "contact_id") <= id; si++) {
+            if (ts_db_get_int(sig, si, "contact_id") == id) {
+                add_signal(sg, sig, si);
+            }
+        }
+        for (; act && ai < ts_db_rows(act) && ts_db_get_int(act, ai, "entity_id") <= id; ai++) {
+            if (ts_db_get_int(act, ai, "entity_id") == id) {
+                add_activity(sg, act, ai);
+            }
+        }
+    }
+    *signals_out = signals;
+    return leads;
+}
+
+/* The batch's results in four statements: the scores given as one JSON
+ * document read by JSON_TABLE (a bound value, never SQL text). The reasons
+ * column is a VARCHAR so the server's work table stays in memory; reasons
+ * longer than REASONS_MAX lose their last entries (reasons_text). */
+#define REASONS_MAX 2000
+#define RESULTS_TABLE \
+    "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$.id', score INT PATH '$.score'," \
+    " reasons VARCHAR(2000) PATH '$.reasons', temp VARCHAR(8) PATH '$.temp', tag VARCHAR(16)" \
+    " PATH '$.tag', changed INT PATH '$.changed')) AS j"
+
+static const char *
+reasons_text(ts_pool_t *p, cJSON *reasons)
+{
+    for (;;) {
+        char *text = cJSON_PrintUnformatted(reasons);
+        char *out = ts_pstrdup(p, text ? text : "[]");
+        cJSON_free(text);
+        if (strlen(out) <= REASONS_MAX || cJSON_GetArraySize(reasons) == 0) {
+            return strlen(out) <= REASONS_MAX ? out : "[]";
+        }
+        cJSON_DeleteItemFromArray(reasons, cJSON_GetArraySize(reasons) - 1);
+    }
+}
+
+static char *
+json_text(ts_pool_t *p, const cJSON *j)
+{
+    char *tmp = cJSON_PrintUnformatted(j);
+    char *out = ts_pstrdup(p, tmp ? tmp : "[]");
+    cJSON_free(tmp);
+    return out;
+}
+
+static int
+save_batch(ts_request_t *r, const cJSON *results, const cJSON *changed, int64_t first,
+           int64_t last, const char *script)
+{
+    char *doc = json_text(r->pool, results);
+    /* An upsert rather than UPDATE ... JOIN, whose work table the server puts
+     * on disk; the batch's rows are locked (FOR UPDATE), so every id exists. */
+    int rc = ts_db_exec(r, "INSERT INTO contacts (tenant_id, id, score, score_reasons, scored_at)"
+                           " SELECT {tenant}, j.id, j.score, j.reasons, NOW() FROM " RESULTS_TABLE
+                           " ON DUPLICATE KEY UPDATE score = VALUES(score), score_reasons ="
+                           " VALUES(score_reasons), scored_at = VALUES(scored_at)", "s", doc);
+    rc |= ts_db_exec(r, "INSERT INTO score_history (tenant_id, contact_id, score, temperature,"
+                        " reasons, script) SELECT {tenant}, j.id, j.score, j.temp, j.reasons, ?"
+                        " FROM " RESULTS_TABLE, "ss", script, doc);
+    if (cJSON_GetArraySize(changed) == 0) {
+        return rc ? TS_ERROR : TS_OK;
+    }
+    /* The batch's id range bounds the rows looked at; the ids of the leads
+     * whose temperature changed are one bound JSON array. */
+    rc |= ts_db_exec(r, "DELETE FROM tags WHERE tenant_id = {tenant} AND entity = 'contact' AND"
+                        " entity_id BETWEEN ? AND ? AND tag IN ('Hot Lead', 'Warm Lead',"
+                        " 'Cold Lead') AND JSON_CONTAINS(?, CAST(entity_id AS CHAR))", "iis",
+                     first, last, json_text(r->pool, changed));
+    rc |= ts_db_exec(r, "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag) SELECT"
+                        " {tenant}, 'contact', j.id, j.tag FROM " RESULTS_TABLE " WHERE"
+                        " j.changed = 1", "s", doc);
+    return rc ? TS_ERROR : TS_OK;
+}
+
+static void
+emit_change(ts_request_t *r, int64_t id, int score, const char *temp, const char *prev_temp)
+{
+    cJSON *ev = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ev, "id", (double) id);
+    cJSON_AddNumberToObject(ev, "score", score);
+    cJSON_AddStringToObject(ev, "temperature", temp);
+    if (prev_temp != NULL) {
+        cJSON_AddStringToObject(ev, "previous_temperature", prev_temp);
+    } else {
+        cJSON_AddNullToObject(ev, "previous_temperature");
+    }
+    ts_event_emit(r, "lead.temperature_changed", ev);
+}
+
+/* One batch after `*after`: TS_DECLINED when there are no more leads. */
+static int
+rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, int64_t *after,
+              long long *done, long long *failed, const char **errp)
+{
+    cJSON *signals = NULL;
+    cJSON *leads = batch_leads(r, *after, &signals);
+    if (leads == NULL) {
+        return TS_DECLINED;
+    }
+    cJSON *results = cJSON_CreateArray(), *changed_ids = cJSON_CreateArray();
+    int64_t first = (int64_t) cJSON_GetNumberValue(
+        cJSON_GetObjectItemCaseSensitive(leads->child, "id"));
+    char err[1024];
+    for (cJSON *lead = leads->child, *sg = signals->child; lead; lead = lead->next, sg = sg->next) {
+        int64_t id = (int64_t) cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(lead, "id"));
+        *after = id;
+        int score;
+        cJSON *reasons = NULL;
+        if (run_scorer(*sp, r, script, lead, sg, id, false, &score, &reasons, NULL, err,
+                       sizeof(err)) != TS_OK) {
+            (*failed)++;
+            *errp = ts_pstrdup(r->pool, err);
+            ts_log_warn("tenant %s: lead %lld not scored: %s", r->tenant->slug, (long long) id,
+                        err);
+            if ((*sp)->broken && (*sp = ts_lua_for(r, err, sizeof(err))) == NULL) {
+                break;
+            }
+            continue;
+        }
+        (*done)++;
+        const char *prev = previous_temperature(lead), *temp = ts_lua_temperature(score);
+        bool changed = prev == NULL || strcmp(prev, temp) != 0;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "id", (double) id);
+        cJSON_AddNumberToObject(o, "score", score);
+        cJSON_AddStringToObject(o, "reasons", reasons_text(r->pool, reasons));
+        cJSON_Delete(reasons);
+        cJSON_AddStringToObject(o, "temp", temp);
+        cJSON_AddStringToObject(o, "tag", temperature_tag(temp));
+        cJSON_AddNumberToObject(o, "changed", changed);
+        cJSON_AddItemToArray(results, o);
+        if (changed) {
+            cJSON_AddItemToArray(changed_ids, cJSON_CreateNumber((double) id));
+            emit_change(r, id, score, temp, prev);
+        }
+    }
+    int rc = cJSON_GetArraySize(results)
+                 ? save_batch(r, results, changed_ids, first, *after, script) : TS_OK;
+    cJSON_Delete(results);
+    cJSON_Delete(changed_ids);
+    cJSON_Delete(leads);
+    cJSON_Delete(signals);
+    if (rc != TS_OK) {
+        *errp = "the scores could not be saved";
+    }
+    return *sp == NULL ? TS_ERROR : rc;
+}
+
+/* Rescores one lead, or all of them in batches, each batch a transaction. */
 static int
 rescore(ts_request_t *r, int64_t only, long long *done, long long *failed, const char **errp)
 {
@@ -236,42 +463,37 @@ rescore(ts_request_t *r, int64_t only, long long *done, long long *failed, const
         return TS_ERROR;
     }
     const char *script = ts_lua_active_scorer(r);
-    int64_t after = 0;
-    for (;;) {
-        ts_db_result_t *ids = only > 0
-            ? ts_db_query(r, "SELECT id FROM contacts WHERE tenant_id = {tenant} AND id = ? AND"
-                             " kind = 'lead' AND deleted_at IS NULL", "i", only)
-            : ts_db_query(r, "SELECT id FROM contacts WHERE tenant_id = {tenant} AND kind = 'lead'"
-                             " AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT 200", "i", after);
-        if (ids == NULL) {
-            *errp = "database error";
-            return TS_ERROR;
-        }
-        if (ts_db_rows(ids) == 0) {
+    if (only > 0) {
+        cJSON *out = NULL;
+        ts_db_begin(r);
+        int rc = ts_lua_score_lead(r, s, script, only, true, &out, err, sizeof(err));
+        cJSON_Delete(out);
+        if (rc == TS_ERROR) {
+            ts_db_rollback(r);
+            (*failed)++;
+            *errp = ts_pstrdup(r->pool, err);
+            /* A script error is the tenant's to fix, not a job to retry. */
+            ts_log_warn("tenant %s: lead %lld not scored: %s", r->tenant->slug,
+                        (long long) only, err);
             return TS_OK;
         }
-        ts_db_begin(r);
-        for (size_t i = 0; i < ts_db_rows(ids); i++) {
-            cJSON *out = NULL;
-            after = ts_db_get_int(ids, i, "id");
-            if (ts_lua_score_lead(r, s, script, after, true, &out, err, sizeof(err)) == TS_OK) {
-                (*done)++;
-            } else {
-                (*failed)++;
-                *errp = ts_pstrdup(r->pool, err);
-                ts_log_warn("tenant %s: lead %lld not scored: %s", r->tenant->slug,
-                            (long long) after, err);
-            }
-            cJSON_Delete(out);
-            if (s->broken) {
-                s = ts_lua_for(r, err, sizeof(err));
-                if (s == NULL) {
-                    ts_db_commit(r);
-                    return TS_ERROR;
-                }
-            }
+        (*done) += rc == TS_OK;
+        return ts_db_commit(r);
+    }
+    int64_t after = 0;
+    for (;;) {
+        if (ts_db_begin(r) != TS_OK) {
+            return TS_ERROR;
         }
-        if (ts_db_commit(r) != TS_OK || only > 0) {
+        int rc = rescore_batch(r, &s, script, &after, done, failed, errp);
+        if (rc == TS_ERROR) {
+            ts_db_rollback(r);
+            return TS_ERROR;
+        }
+        if (ts_db_commit(r) != TS_OK) {
+            return TS_ERROR;
+        }
+        if (rc == TS_DECLINED) {
             return TS_OK;
         }
     }

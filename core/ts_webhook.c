@@ -72,8 +72,17 @@ on_event(ts_request_t *r, const char *event, const cJSON *payload)
     if (r->tenant == NULL || !event_known(event)) {
         return;
     }
-    ts_db_result_t *hooks = ts_db_query(r, "SELECT id, events FROM webhooks WHERE tenant_id ="
-                                           " {tenant} AND active = 1 AND deleted_at IS NULL", "");
+    /* A request that emits many events (a rescoring) reads the webhooks once;
+     * the result lives in the request's pool. */
+    static struct { const void *r; long long start; int64_t tenant; ts_db_result_t *hooks; } seen;
+    if (seen.r != r || seen.start != TS_CORE(r)->start_us || seen.tenant != r->tenant->id) {
+        seen.r = r;
+        seen.start = TS_CORE(r)->start_us;
+        seen.tenant = r->tenant->id;
+        seen.hooks = ts_db_query(r, "SELECT id, events FROM webhooks WHERE tenant_id = {tenant}"
+                                    " AND active = 1 AND deleted_at IS NULL", "");
+    }
+    ts_db_result_t *hooks = seen.hooks;
     for (size_t i = 0; hooks != NULL && i < ts_db_rows(hooks); i++) {
         char *list = ts_psprintf(r->pool, " %s ", ts_db_get(hooks, i, "events"));
         char *want = ts_psprintf(r->pool, " %s ", event);

@@ -184,6 +184,19 @@ describe('scripts API', () => {
         assert.ok(res.scored >= 1, out);
         assert.equal(res.failed, 0);
         assert.equal(leadRow(A, id).score, 7);
+        assert.deepEqual(tagsOf(A, id), ['Cold Lead']);
+        const warm = createLead(A, { email: 'e@example.com', phone: '+34600000003', budget_max: 1,
+                                     timeframe: 'now', preferences: '{"beds":3}' });
+        for (const kind of ['viewing_request', 'info_request', 'reply', 'inbound_contact']) {
+            q(`INSERT INTO signals (tenant_id, contact_id, kind) VALUES (${A.id}, ${warm}, '${kind}')`);
+        }
+        cli('score', '--tenant', A.slug);
+        assert.equal(leadRow(A, warm).score, 60);
+        assert.deepEqual(tagsOf(A, warm), ['Warm Lead'], 'the batch path moves the temperature tag');
+        cli('score', '--tenant', A.slug);
+        assert.deepEqual(tagsOf(A, warm), ['Warm Lead']);
+        const hist = q(`SELECT score, temperature FROM score_history WHERE tenant_id = ${A.id} AND contact_id = ${warm}`);
+        assert.deepEqual(hist, [['60', 'warm'], ['60', 'warm']], 'each rescoring is in the history');
     });
 
     test("one tenant cannot see or run another's scripts and records", async () => {
