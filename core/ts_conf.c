@@ -45,6 +45,7 @@ static const directive_t directives[] = {
     D("smtp", "user", T_STR, smtp_user),
     D("smtp", "password", T_STR, smtp_password),
     D("smtp", "from", T_STR, smtp_from),
+    D("fetch", "allow", T_STR, fetch_allow),
 };
 
 typedef struct {
@@ -184,6 +185,7 @@ defaults(ts_conf_t *c)
     c->login_window_s = 900;
     c->token_cache_ms = 1000;
     c->smtp_from = strdup("Tesoro <noreply@localhost>");
+    c->fetch_allow = strdup("");
 }
 
 ts_conf_t *
