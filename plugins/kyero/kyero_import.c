@@ -830,6 +830,7 @@ finish:
         cJSON_AddNumberToObject(ev, "run_id", (double) im.run_id);
         ts_event_emit(r, "kyero.imported", ev);
         ts_audit(r, "kyero_feed", feed_id, "import", *report);
+
         if (run_finish(r, im.run_id, *report) != TS_OK || ts_db_commit(r) != TS_OK) {
             ts_db_rollback(r);
             cJSON_ReplaceItemInObjectCaseSensitive(*report, "status", cJSON_CreateString("failed"));
