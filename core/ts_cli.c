@@ -422,6 +422,7 @@ help(void)
          "  help                                  this text\n"
          "\n"
          "The configuration is -c FILE, else $TESORO_CONF, else conf/tesoro.conf.");
+    ts_cli_usage(stdout);
     return 0;
 }
 
@@ -459,6 +460,14 @@ run(cli_t *c)
         int rc = use_tenant(c, opt(c, "--tenant"));
         return rc != 0 ? rc : ts_cli_score(c->r, c->json) == TS_OK ? 0 : 1;
     }
+    int nwords = 0;
+    ts_cli_fn_t plugin_cmd_fn = ts_cli_find(c->argc, c->argv, &nwords);
+    if (plugin_cmd_fn != NULL) {
+        if (opt(c, "--tenant") != NULL && use_tenant(c, opt(c, "--tenant")) != 0) {
+            return 1;
+        }
+        return plugin_cmd_fn(c->r, c->argc, c->argv, c->json);
+    }
     return fail("unknown command '%s' (try: tesoro help)", cmd);
 }
 
@@ -479,8 +488,18 @@ main(int argc, char **argv)
     }
     const char *cmd = word(&c, 0);
     if (cmd == NULL || strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
+        /* With a readable config, help lists the plugins' commands too. */
+        char herr[512];
+        ts_log_set_level(TS_LOG_ERR);
+        ts_conf = ts_conf_load(conf, herr, sizeof(herr));
+        if (ts_conf != NULL) {
+            ts_plugins_load(ts_conf);
+        }
+        help();
+        ts_plugins_unload();
+        ts_conf_free(ts_conf);
         free(c.argv);
-        return cmd == NULL ? (help(), 2) : help();
+        return cmd == NULL ? 2 : 0;
     }
     ts_log_set_level(TS_LOG_WARN);
     if (sodium_init() < 0) {

@@ -54,6 +54,8 @@ static const directive_t directives[] = {
     D("fetch", "allow_loopback", T_BOOL, fetch_allow_loopback),
     D("fetch", "timeout_ms", T_INT, fetch_timeout_ms),
     D("fetch", "max_bytes", T_SIZE, fetch_max_bytes),
+
+    D("fetch", "allow", T_STR, fetch_allow),
 };
 
 typedef struct {
@@ -210,6 +212,8 @@ defaults(ts_conf_t *c)
     c->lua_script_dir = strdup("var/install/share/tesoro/scripts");
     c->fetch_timeout_ms = 10000;
     c->fetch_max_bytes = 1u << 20;
+
+    c->fetch_allow = strdup("");
 }
 
 ts_conf_t *

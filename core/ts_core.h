@@ -50,6 +50,7 @@ typedef struct {
     char  *smtp_user;
     char  *smtp_password;
     char  *smtp_from;
+    char  *fetch_allow;     /* [fetch] allow: private addresses fetches may reach */
     ts_db_server_conf_t db[TS_MAX_DB_SERVERS];
     int    ndb;
     /* [lua]: the sandbox's limits per call and the states kept per worker */
@@ -251,6 +252,9 @@ void ts_events_discard(ts_request_t *r);
 void ts_events_dispatch(ts_request_t *r);
 void ts_events_reset(void);
 void ts_jobs_reset(void);
+void ts_cli_reset(void);
+ts_cli_fn_t ts_cli_find(int argc, char **argv, int *nwords);
+void ts_cli_usage(FILE *out);
 int ts_job_runner_loop(volatile int *stop);
 int ts_job_run_once(int *ran);
 ts_job_fn_t ts_job_handler(const char *kind);

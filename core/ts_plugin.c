@@ -169,6 +169,7 @@ reset_tables(void)
     ts_routes_reset();
     ts_events_reset();
     ts_jobs_reset();
+    ts_cli_reset();
 }
 
 /* Loads the configured plugins. A refused init leaves no routes behind: the

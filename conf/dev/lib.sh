@@ -376,6 +376,7 @@ ts_write_conf() {
     ts_ini_set "$new" security secret "$secret"
     ts_ini_set "$new" server bench_noop "$TS_BENCH_NOOP"
     [ -z "$TS_SMTP_URL" ] || ts_ini_set "$new" smtp url "$TS_SMTP_URL"
+    [ -z "${TS_FETCH_ALLOW:-}" ] || ts_ini_set "$new" fetch allow "$TS_FETCH_ALLOW"
     chmod 600 "$new"
     if cmp -s "$new" "$TS_CONF"; then
         rm -f "$new"

@@ -711,6 +711,15 @@ run(parser_t *p)
     return p->res->ok ? 0 : -1;
 }
 
+/* Errors without a parser context (encoding conversion) would go to stderr: the structured
+ * handler has them already. */
+static void
+quiet(void *ctx, const char *fmt, ...)
+{
+    (void) ctx;
+    (void) fmt;
+}
+
 static int
 parse_reader(xmlTextReaderPtr rd, kyero_property_fn fn, void *ctx, kyero_parse_result_t *res)
 {
@@ -719,7 +728,11 @@ parse_reader(xmlTextReaderPtr rd, kyero_property_fn fn, void *ctx, kyero_parse_r
         snprintf(res->error, sizeof(res->error), "cannot create the XML reader");
         return -1;
     }
+    xmlGenericErrorFunc old = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
     int rc = run(&p);
+    xmlSetGenericErrorFunc(old_ctx, old);
     xmlFreeTextReader(rd);
     arena_free(&p);
     free(p.buf);
@@ -775,33 +788,41 @@ read_fd(void *ctx, char *buf, int len)
 }
 
 int
-kyero_parse_file(const char *path, size_t max_bytes, kyero_property_fn fn, void *ctx,
-                 kyero_parse_result_t *res)
+kyero_parse_fd(int fd, size_t max_bytes, kyero_property_fn fn, void *ctx,
+               kyero_parse_result_t *res)
 {
     result_init(res);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(res->error, sizeof(res->error), "cannot read the file: %s",
-                 fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0) {
-            close(fd);
-        }
+                 errno ? strerror(errno) : "not a regular file");
         return -1;
     }
     if ((unsigned long long) st.st_size > max_bytes) {
         snprintf(res->error, sizeof(res->error), "the document is larger than %zu bytes",
                  max_bytes);
-        close(fd);
         return -1;
     }
     if (st.st_size == 0) {
         res->line = 1;
         snprintf(res->error, sizeof(res->error), "the document is empty");
-        close(fd);
         return -1;
     }
-    int rc = kyero_parse_io(read_fd, &fd, fn, ctx, res);
+    return kyero_parse_io(read_fd, &fd, fn, ctx, res);
+}
+
+int
+kyero_parse_file(const char *path, size_t max_bytes, kyero_property_fn fn, void *ctx,
+                 kyero_parse_result_t *res)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        result_init(res);
+        snprintf(res->error, sizeof(res->error), "cannot read the file: %s", strerror(errno));
+        return -1;
+    }
+    errno = 0;
+    int rc = kyero_parse_fd(fd, max_bytes, fn, ctx, res);
     close(fd);
     return rc;
 }

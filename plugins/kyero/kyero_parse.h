@@ -81,6 +81,8 @@ int kyero_parse_io(kyero_read_fn read, void *read_ctx, kyero_property_fn fn, voi
 int kyero_parse_memory(const char *data, size_t len, kyero_property_fn fn, void *ctx,
                        kyero_parse_result_t *res);
 /* A file larger than max_bytes is refused before a byte of it is parsed. */
+int kyero_parse_fd(int fd, size_t max_bytes, kyero_property_fn fn, void *ctx,
+                   kyero_parse_result_t *res);
 int kyero_parse_file(const char *path, size_t max_bytes, kyero_property_fn fn, void *ctx,
                      kyero_parse_result_t *res);
 

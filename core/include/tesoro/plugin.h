@@ -235,6 +235,17 @@ typedef struct {
 
 int ts_fetch(ts_pool_t *p, const ts_fetch_req_t *req, ts_fetch_res_t *res);
 
+/* ---- Plugin commands for the tesoro CLI, outbound fetch settings (ts_plugin_extra.c) ---- */
+/* A CLI command of one or more words ("feed import"); the CLI runs the command whose words
+ * begin the command line, with r's tenant set when --tenant SLUG was given (else NULL).
+ * argv holds every word and option after the program's own (-c, --json are removed);
+ * json is true with --json. The return value is the exit status. Only inside init. */
+typedef int (*ts_cli_fn_t)(ts_request_t *r, int argc, char **argv, int json);
+int ts_cli_register(ts_plugin_ctx_t *ctx, const char *words, const char *usage, ts_cli_fn_t fn);
+/* [fetch] allow: addresses ("127.0.0.1:8155 [::1]:80 10.0.0.5") that outbound fetches may
+ * reach although private or loopback; "" in production. */
+const char *ts_fetch_allow(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,28 @@
+/* The tenant's listings published on a portal and available, with their texts, features and
+ * photos: what every publisher writes out. */
+#ifndef KYERO_PUBLISHED_H
+#define KYERO_PUBLISHED_H
+
+#include <stddef.h>
+#include <tesoro/plugin.h>
+
+typedef struct {
+    ts_db_result_t *props, *descs, *feats, *media;
+    size_t d, f, m;          /* cursors into descs, feats and media */
+    const char *last_modified;   /* RFC 1123, or NULL when nothing is published */
+} kyero_published_t;
+
+/* Never a sold, rented, cancelled, off-market, withdrawn, draft or deleted listing. */
+int kyero_published_load(ts_request_t *r, const char *portal, kyero_published_t *out);
+
+/* Rows of descs/feats/media for property row i, in order: [*first, *end). Call for i in order. */
+void kyero_published_rows(kyero_published_t *p, size_t i, size_t *d0, size_t *d1, size_t *f0,
+                          size_t *f1, size_t *m0, size_t *m1);
+
+/* An ETag for a body: a quoted 64-bit FNV-1a hash. */
+void kyero_etag(const char *body, size_t len, char out[24]);
+
+/* Copies s without the control characters XML 1.0 cannot carry. */
+char *kyero_xml_clean(ts_request_t *r, const char *s);
+
+#endif

@@ -1,0 +1,214 @@
+/* The feed manager page: feeds with their last run and errors, "sync now", a new feed, runs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kyero.h"
+
+static void
+run_counts(ts_tpl_dict_t *row, const ts_db_result_t *res, size_t i)
+{
+    static const char *const cols[] = { "received", "created", "updated", "unchanged",
+                                        "withdrawn", "rejected" };
+    static const char *const keys[] = { "RECEIVED", "CREATED", "UPDATED", "UNCHANGED",
+                                        "WITHDRAWN", "REJECTED" };
+    for (size_t k = 0; k < 6; k++) {
+        const char *v = ts_db_get(res, i, cols[k]);
+        ts_tpl_set(row, keys[k], v ? v : "—");
+    }
+}
+
+static int
+feeds_page_render(ts_request_t *r, int status, const char *error)
+{
+    ts_db_result_t *res = ts_db_query(r,
+        "SELECT f.id, f.name, f.url, f.frequency, f.failures, x.status, x.received, x.created,"
+        " x.updated, x.unchanged, x.withdrawn, x.rejected, x.error, x.started_at"
+        " FROM kyero_feeds f LEFT JOIN kyero_runs x ON x.tenant_id = f.tenant_id"
+        " AND x.id = (SELECT MAX(id) FROM kyero_runs y WHERE y.tenant_id = f.tenant_id"
+        " AND y.feed_id = f.id) WHERE f.tenant_id = {tenant} AND f.deleted_at IS NULL"
+        " ORDER BY f.name, f.id", "");
+    if (res == NULL) {
+        return TS_ERROR;
+    }
+    ts_tpl_dict_t *d = ts_tpl_dict(r);
+    ts_tpl_set(d, "TITLE", "Feeds & portals");
+    if (ts_db_rows(res) == 0) {
+        ts_tpl_show(d, "EMPTY");
+    }
+    bool can_sync = r->user->role >= TS_ROLE_AGENT;
+    for (size_t i = 0; i < ts_db_rows(res); i++) {
+        ts_tpl_dict_t *row = ts_tpl_section(d, "FEED");
+        ts_tpl_set(row, "ID", ts_db_get(res, i, "id"));
+        ts_tpl_set(row, "NAME", ts_db_get(res, i, "name"));
+        ts_tpl_set(row, "URL", ts_db_get(res, i, "url") ? ts_db_get(res, i, "url") : "uploaded files");
+        ts_tpl_set(row, "FREQUENCY", ts_db_get(res, i, "frequency"));
+        if (ts_db_get(res, i, "status") != NULL) {
+            ts_tpl_dict_t *run = ts_tpl_section(row, "RUN");
+            ts_tpl_set(run, "STATUS", ts_db_get(res, i, "status"));
+            ts_tpl_set(run, "STARTED", ts_db_get(res, i, "started_at"));
+        } else {
+            ts_tpl_show(row, "NEVER");
+        }
+        if (ts_db_get(res, i, "error") != NULL) {
+            ts_tpl_set(ts_tpl_section(row, "ERROR"), "MESSAGE", ts_db_get(res, i, "error"));
+        }
+        if (ts_db_get_int(res, i, "failures") > 0) {
+            ts_tpl_set(ts_tpl_section(row, "FAILING"), "FAILURES", ts_db_get(res, i, "failures"));
+        }
+        run_counts(row, res, i);
+        if (can_sync && ts_db_get(res, i, "url") != NULL) {
+            ts_tpl_show(row, "CAN_SYNC");
+        }
+    }
+    if (r->user->role >= TS_ROLE_MANAGER) {
+        ts_tpl_show(d, "CAN_EDIT");
+    }
+    if (error != NULL) {
+        ts_tpl_set(ts_tpl_section(d, "FORM_ERROR"), "MESSAGE", error);
+    }
+    return ts_resp_page(r, status, "kyero/feeds.tpl", d);
+}
+
+static int
+feeds_page(ts_request_t *r)
+{
+    return feeds_page_render(r, 200, NULL);
+}
+
+static int
+feeds_page_create(ts_request_t *r)
+{
+    cJSON *j = cJSON_CreateObject();
+    static const char *const keys[] = { "name", "url", "frequency", "removal" };
+    for (size_t i = 0; i < 4; i++) {
+        const char *v = ts_req_form(r, keys[i]);
+        if (v != NULL && *v != '\0') {
+            cJSON_AddStringToObject(j, keys[i], v);
+        }
+    }
+    kyero_feed_in_t in;
+    cJSON *fields = NULL;
+    int rc = kyero_feed_input(r, j, true, &in, &fields);
+    int64_t id;
+    if (rc == TS_DECLINED) {
+        char *msg = ts_pstrdup(r->pool, "");
+        for (cJSON *f = fields->child; f; f = f->next) {
+            msg = ts_psprintf(r->pool, "%s%s%s: %s", msg, *msg ? "; " : "", f->string,
+                              f->valuestring);
+        }
+        cJSON_Delete(fields);
+        cJSON_Delete(j);
+        return feeds_page_render(r, 422, msg);
+    }
+    rc = rc == TS_OK ? kyero_feed_create(r, &in, &id) : TS_ERROR;
+    cJSON_Delete(j);
+    return rc == TS_OK ? ts_resp_redirect(r, "/feeds") : TS_ERROR;
+}
+
+/* The feed of the {id} in the path: 0, or the status answered (404 for another tenant's). */
+static int
+feed_row(ts_request_t *r, int64_t *id, ts_db_result_t **f)
+{
+    if (ts_req_param_id(r, "id", id) != TS_OK) {
+        return ts_resp_error(r, 404, "not_found", "no such feed", NULL);
+    }
+    *f = ts_db_query(r, "SELECT name, url, frequency, removal FROM kyero_feeds"
+                        " WHERE tenant_id = {tenant} AND id = ? AND deleted_at IS NULL", "i", *id);
+    if (*f == NULL) {
+        return TS_ERROR;
+    }
+    return ts_db_rows(*f) ? 0 : ts_resp_error(r, 404, "not_found", "no such feed", NULL);
+}
+
+static int
+feeds_page_sync(ts_request_t *r)
+{
+    int64_t id;
+    ts_db_result_t *f;
+    int rc = feed_row(r, &id, &f);
+    if (rc != 0) {
+        return rc;
+    }
+    return kyero_feed_enqueue(r, id) == TS_OK ? ts_resp_redirect(r, "/feeds") : TS_ERROR;
+}
+
+static void
+run_reasons(ts_tpl_dict_t *row, const char *report)
+{
+    cJSON *rep = report ? cJSON_Parse(report) : NULL;
+    const cJSON *errors = cJSON_GetObjectItemCaseSensitive(rep, "errors");
+    int n = 0;
+    for (const cJSON *e = errors ? errors->child : NULL; e && n < 20; e = e->next, n++) {
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "id"));
+        if (id == NULL) {
+            continue;   /* the document's own error shows on its own */
+        }
+        ts_tpl_dict_t *x = ts_tpl_section(row, "REASON");
+        ts_tpl_set(x, "ID", id);
+        ts_tpl_set(x, "REF", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "ref")));
+        ts_tpl_set(x, "TEXT", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "reason")));
+    }
+    cJSON_Delete(rep);
+}
+
+static int
+runs_page(ts_request_t *r)
+{
+    int64_t id;
+    ts_db_result_t *f;
+    int rc = feed_row(r, &id, &f);
+    if (rc != 0) {
+        return rc;
+    }
+    ts_db_result_t *res = ts_db_query(r, "SELECT status, received, created, updated, unchanged,"
+                                         " withdrawn, rejected, error, error_line, error_column,"
+                                         " report, started_at, duration_ms FROM kyero_runs"
+                                         " WHERE tenant_id = {tenant} AND feed_id = ?"
+                                         " ORDER BY id DESC LIMIT 50", "i", id);
+    if (res == NULL) {
+        return TS_ERROR;
+    }
+    ts_tpl_dict_t *d = ts_tpl_dict(r);
+    ts_tpl_set(d, "TITLE", ts_db_get(f, 0, "name"));
+    ts_tpl_set(d, "NAME", ts_db_get(f, 0, "name"));
+    ts_tpl_set(d, "URL", ts_db_get(f, 0, "url") ? ts_db_get(f, 0, "url") : "uploaded files");
+    ts_tpl_set(d, "FREQUENCY", ts_db_get(f, 0, "frequency"));
+    ts_tpl_set(d, "REMOVAL", ts_db_get(f, 0, "removal"));
+    if (ts_db_rows(res) == 0) {
+        ts_tpl_show(d, "EMPTY");
+    }
+    for (size_t i = 0; i < ts_db_rows(res); i++) {
+        ts_tpl_dict_t *row = ts_tpl_section(d, "RUN");
+        ts_tpl_set(row, "STARTED", ts_db_get(res, i, "started_at"));
+        ts_tpl_set(row, "STATUS", ts_db_get(res, i, "status"));
+        ts_tpl_set(row, "DURATION", ts_db_get(res, i, "duration_ms") ? ts_db_get(res, i,
+                                                                                 "duration_ms")
+                                                                     : "—");
+        run_counts(row, res, i);
+        if (ts_db_get(res, i, "error") != NULL) {
+            ts_tpl_dict_t *e = ts_tpl_section(row, "ERROR");
+            ts_tpl_set(e, "MESSAGE", ts_db_get(res, i, "error"));
+            if (ts_db_get_int(res, i, "error_line") > 0) {
+                ts_tpl_dict_t *w = ts_tpl_section(e, "WHERE");
+                ts_tpl_set(w, "LINE", ts_db_get(res, i, "error_line"));
+                ts_tpl_set(w, "COLUMN", ts_db_get(res, i, "error_column"));
+            }
+        }
+        run_reasons(row, ts_db_get(res, i, "report"));
+    }
+    return ts_resp_page(r, 200, "kyero/runs.tpl", d);
+}
+
+int
+kyero_ui_init(ts_plugin_ctx_t *ctx)
+{
+    if (ts_route_add_ex(ctx, TS_GET, "/feeds", feeds_page, TS_ROUTE_HTML, TS_ROLE_VIEWER) != TS_OK
+        || ts_route_add_ex(ctx, TS_POST, "/feeds", feeds_page_create, TS_ROUTE_HTML,
+                           TS_ROLE_MANAGER) != TS_OK
+        || ts_route_add_ex(ctx, TS_GET, "/feeds/{id}", runs_page, TS_ROUTE_HTML, TS_ROLE_VIEWER)
+               != TS_OK) {
+        return TS_ERROR;
+    }
+    return ts_route_add_ex(ctx, TS_POST, "/feeds/{id}/sync", feeds_page_sync, TS_ROUTE_HTML,
+                           TS_ROLE_AGENT);
+}
