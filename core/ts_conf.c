@@ -27,6 +27,7 @@ static const directive_t directives[] = {
     D("server", "max_upload", T_SIZE, max_upload),
     D("server", "multipart_memory", T_SIZE, multipart_memory),
     D("server", "tmp_dir", T_STR, tmp_dir),
+    D("storage", "dir", T_STR, storage_dir),
     D("server", "bench_noop", T_BOOL, bench_noop),
     D("server", "job_runner", T_BOOL, job_runner),
     D("plugins", "load", T_STR, plugins),
@@ -171,6 +172,7 @@ defaults(ts_conf_t *c)
     c->max_upload = 64 << 20;
     c->multipart_memory = 64 << 10;
     c->tmp_dir = strdup("var/tmp");
+    c->storage_dir = strdup("var/storage");
     c->job_runner = 1;
     c->plugins = strdup("");
     c->plugin_dir = strdup("var/install/lib/tesoro/plugins");

@@ -38,6 +38,7 @@ typedef struct {
     char  *plugin_schema;   /* with {name} */
     char  *templates;
     char  *tmp_dir;
+    char  *storage_dir;     /* uploaded files, outside the web root */
     char  *secret;          /* HMAC key for CSRF; hex or text */
     char  *base_url_pattern;/* for tenants without their own, {host} allowed */
     int    secure_cookies;

@@ -16,6 +16,10 @@ static loaded_t loaded[TS_MAX_PLUGINS];
 static int nloaded;
 static ts_plugin_ctx_t core_ctx = { "core", "", true };
 
+/* Plugin API that no core code calls: referenced here so that the static
+ * core library links it into the programs, which export it to plugins. */
+void *const ts_plugin_api_only[] = { (void *) ts_storage_dir, (void *) ts_resp_storage_file };
+
 ts_plugin_ctx_t *
 ts_core_ctx(void)
 {

@@ -176,6 +176,16 @@ void ts_log_at(int level, const char *file, int line, const char *fmt, ...)
 #define ts_log_warn(...)  ts_log_at(TS_LOG_WARN, __FILE__, __LINE__, __VA_ARGS__)
 #define ts_log_info(...)  ts_log_at(TS_LOG_INFO, __FILE__, __LINE__, __VA_ARGS__)
 
+/* ---- file storage (core/ts_storage.c) ----
+ * Uploaded files live under [storage] dir, outside the web root; nginx serves
+ * them from an internal location after a handler checked access and answered
+ * with X-Accel-Redirect (see conf/nginx.conf.in). */
+const char *ts_storage_dir(void);
+/* Answers with X-Accel-Redirect to <storage>/<rel>: the file is sent by nginx
+ * with this type, nosniff and the given Content-Disposition. */
+int ts_resp_storage_file(ts_request_t *r, const char *rel, const char *content_type,
+                         const char *disposition);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,23 @@
+/* The image stack (libvips) behind one small table of functions. It lives
+ * in its own module, properties_images.so, loaded by the first photo upload
+ * of a worker: the master, the CLI and workers that never see a photo do not
+ * map libvips and the hundred libraries it brings. */
+#ifndef PROPERTIES_IMAGES_H
+#define PROPERTIES_IMAGES_H
+
+#include <stddef.h>
+
+#define PROPERTIES_IMAGES_ABI 1
+
+typedef struct {
+    unsigned abi;
+    /* Width and height from the header alone; 0 or an error message. An
+     * image is a file (path) or bytes (data, size). */
+    const char *(*dims)(const char *path, const void *data, size_t size, int *w, int *h);
+    /* JPEG variants no larger than sizes[i] on their long side, EXIF
+     * orientation applied, metadata dropped, alpha on white. */
+    const char *(*variants)(const char *path, const void *data, size_t size,
+                            const char *const *outs, const int *sizes, int n);
+} properties_images_t;
+
+#endif
