@@ -21,6 +21,8 @@ static const struct {
     { TS_DELETE, "/api/v1/deals/{id}", deals_delete, 0, TS_ROLE_MANAGER },
     { TS_GET, "/api/v1/deals/{id}/history", deals_history, 0, TS_ROLE_VIEWER },
     { TS_GET, "/api/v1/deals/{id}/matches", deals_matches, 0, TS_ROLE_VIEWER },
+    { TS_GET, "/api/v1/deals/{id}/activities", deals_activities, 0, TS_ROLE_VIEWER },
+    { TS_POST, "/api/v1/deals/{id}/activities", deals_activity_create, 0, TS_ROLE_AGENT },
     { TS_GET, "/deals", deals_page_board, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_GET, "/deals/list", deals_page_list, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_GET, "/deals/dashboard", deals_page_dashboard, TS_ROUTE_HTML, TS_ROLE_VIEWER },
@@ -28,6 +30,7 @@ static const struct {
     { TS_POST, "/deals/new", deals_page_create, TS_ROUTE_HTML, TS_ROLE_AGENT },
     { TS_GET, "/deals/{id}", deals_page_show, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_POST, "/deals/{id}/stage", deals_page_stage, TS_ROUTE_HTML, TS_ROLE_AGENT },
+    { TS_POST, "/deals/{id}/activities", deals_page_activity, TS_ROUTE_HTML, TS_ROLE_AGENT },
 };
 
 static int

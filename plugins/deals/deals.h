@@ -84,6 +84,8 @@ int deals_settings_show(ts_request_t *r);
 int deals_settings_patch(ts_request_t *r);
 int deals_funnel(ts_request_t *r);
 int deals_matches(ts_request_t *r);
+int deals_activities(ts_request_t *r);
+int deals_activity_create(ts_request_t *r);
 
 /* The list's filters, from the query and a saved view (deals_list.c); the
  * API and the list page share them. */

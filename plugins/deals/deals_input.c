@@ -467,7 +467,7 @@ deals_set_preferences(ts_request_t *r, int64_t id, const cJSON *p)
     return ts_db_exec(r, "REPLACE INTO deal_preferences (tenant_id, deal_id, transaction,"
                          " property_types, towns, required_tags, budget_min, budget_max, area_min,"
                          " area_max, bedrooms_min, bathrooms_min)"
-                         " VALUES ({tenant}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "isssssssssss",
+                         " VALUES ({tenant}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssssssss",
                       id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
 }
 

@@ -128,8 +128,20 @@ deals_page_show(ts_request_t *r)
     return render(r, id, 200, NULL);
 }
 
+
+/* The answer of a deal page's form: back to the page, the page with the
+ * errors (422), or an error page. */
 int
-deals_page_show_errors(ts_request_t *r, int64_t id, cJSON *fields)
+deals_page_outcome(ts_request_t *r, int rc, int64_t id, cJSON *fields)
 {
-    return render(r, id, 422, fields);
+    if (rc == TS_OK) {
+        cJSON_Delete(fields);
+        return ts_resp_redirect(r, ts_psprintf(r->pool, "/deals/%lld", (long long) id));
+    }
+    if (rc == TS_DECLINED) {
+        return render(r, id, 422, fields);
+    }
+    cJSON_Delete(fields);
+    return rc == 404 ? deals_page_error(r, 404, "no such deal")
+           : rc == 403 ? deals_page_error(r, 403, "agents change only their own deals") : TS_ERROR;
 }

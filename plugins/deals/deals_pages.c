@@ -291,13 +291,5 @@ deals_page_stage(ts_request_t *r)
     cJSON *fields = NULL;
     int rc = deals_patch_json(r, id, j, &fields);
     cJSON_Delete(j);
-    if (rc == TS_OK) {
-        return ts_resp_redirect(r, ts_psprintf(r->pool, "/deals/%lld", (long long) id));
-    }
-    if (rc == TS_DECLINED) {
-        return deals_page_show_errors(r, id, fields);
-    }
-    cJSON_Delete(fields);
-    return rc == 404 ? deals_page_error(r, 404, "no such deal")
-           : rc == 403 ? deals_page_error(r, 403, "agents change only their own deals") : TS_ERROR;
+    return deals_page_outcome(r, rc, id, fields);
 }

@@ -35,7 +35,7 @@ function sql(query) {
 
 const suffix = randomBytes(5).toString('hex');
 const manager = { email: `deals-${suffix}@demo.localhost`, password: `Pw-${suffix}-board`, name: 'Board Manager' };
-let token, tenantId, contactId, context, profile, page;
+let token, tenantId, contactId, propertyId, context, profile, page;
 
 async function api(method, p, json) {
     const res = await fetch(url(p), { method, headers: { authorization: `Bearer ${token}`,
@@ -64,6 +64,13 @@ before(async () => {
     tenantId = Number(sql("SELECT id FROM tenants WHERE slug = 'demo'"));
     contactId = Number(sql(`INSERT INTO contacts (tenant_id, kind, first_name, last_name)
         VALUES (${tenantId}, 'contact', 'Inés', 'Board ${suffix}'); SELECT LAST_INSERT_ID();`));
+    // a published property the deal will sell (as the properties API makes it)
+    sql("INSERT IGNORE INTO property_portals (tenant_id, code, name, plugin) VALUES (0, 'e2eportal', 'E2E Portal', 'deals-e2e')");
+    const prop = await api('POST', '/api/v1/properties', { type: 'villa', transaction: 'sale', price: 35000000 });
+    assert.equal(prop.status, 201, JSON.stringify(prop.json));
+    propertyId = prop.json.data.id;
+    assert.equal((await api('PATCH', `/api/v1/properties/${propertyId}`, { status: 'active' })).status, 200);
+    assert.ok([200, 201].includes((await api('PUT', `/api/v1/properties/${propertyId}/publications/e2eportal`)).status));
     mkdirSync(SHOTS, { recursive: true });
     profile = mkdtempSync(path.join(tmpdir(), 'tesoro-deals-e2e-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -96,6 +103,7 @@ describe('the deals board', { timeout: 120_000 }, () => {
         assert.match(await page.locator('#contact-hint').textContent(), /Inés Board/);
         await page.getByLabel('Name').fill(`Board deal ${suffix}`);
         await page.getByLabel('Value').fill('350000');
+        await page.getByLabel('Primary property (id)').fill(String(propertyId));
         await Promise.all([page.waitForURL(/\/deals\/\d+$/), page.getByRole('button', { name: 'Create deal' }).click()]);
         dealId = Number(/\/deals\/(\d+)$/.exec(page.url())[1]);
         await page.getByRole('heading', { level: 1, name: `Board deal ${suffix}` }).waitFor();
@@ -155,6 +163,15 @@ describe('the deals board', { timeout: 120_000 }, () => {
         const stages = await page.locator('#stage-history li').evaluateAll((lis) => lis.map((l) => l.dataset.stage));
         assert.deepEqual(stages, ['won', 'lost', 'first_visit', 'knowing_property']);
         assert.match(await page.locator('#stage-history').textContent(), /Chose a flat in Dénia/);
+    });
+
+    test('the won sale\'s property is sold and no longer published', async () => {
+        const badge = page.locator('section[aria-labelledby="properties-title"] .badge[data-status]');
+        assert.equal(await badge.getAttribute('data-status'), 'sold');
+        const p = await api('GET', `/api/v1/properties/${propertyId}`);
+        assert.equal(p.json.data.status, 'sold');
+        const pubs = await api('GET', `/api/v1/properties/${propertyId}/publications`);
+        assert.deepEqual(pubs.json.data.filter((b) => b.current), []);
     });
 
     test('the funnel on the managers\' dashboard counts the won deal, with charts drawn', async () => {

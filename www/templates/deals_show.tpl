@@ -51,5 +51,15 @@
 <section class="card" aria-labelledby="activities-title">
   <div class="card-head"><h2 id="activities-title">Activities</h2></div>
   <ul class="plain">{{#ACTIVITY}}<li><span class="badge">{{ACT_KIND}}</span> {{ACT_SUBJECT}} <span class="muted">{{ACT_AT}}</span></li>{{/ACTIVITY}}</ul>
+  <form method="post" action="/deals/{{ID}}/activities" class="form">
+    <input type="hidden" name="_csrf" value="{{CSRF}}">
+    <div class="cols">
+      <div class="field"><label for="act-kind">Kind</label>
+        <select id="act-kind" name="kind"><option value="note">Note</option><option value="call">Call</option><option value="meeting">Meeting</option><option value="task">Task</option></select></div>
+      <div class="field"><label for="act-due">Due <span class="optional">(tasks)</span></label><input id="act-due" name="due_at" type="datetime-local"></div>
+    </div>
+    <div class="field"><label for="act-subject">Subject</label><input id="act-subject" name="subject" maxlength="255" required></div>
+    <div class="actions"><button type="submit">Add</button></div>
+  </form>
 </section>
 </div>

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The deals board and a stage move with 20,000 deals, against the no-op
+# baseline of the same run.
+#
+#   tests/bench/deals.sh [--strict]
+#
+# Starts the stack if needed (./tesoro up; TS_VAR/TS_PORT/TS_DB_PORT pick
+# another instance), loads 20,000 deals into the demo agency once (half on
+# each pipeline, stages spread, one main contact each; BENCH_DEALS changes the
+# number), then runs wrk (32 connections) on
+#   GET /bench/noop                            the baseline
+#   GET /api/v1/deals/board?pipeline=buyer     counts and sums per stage, 50 cards per column
+#   PATCH /api/v1/deals/{id} {"stage": ...}    random open buyer deals between first_visit
+#                                              and reservation (equal-sized answers)
+# and prints requests/s, p50, p99, the ratios to the no-op and PASS/FAIL
+# against the targets: board p99 < 20 ms, stage move p50 < 5 ms.
+# Exit status: non-zero when a run fails outright; a missed target only with --strict.
+set -euo pipefail
+# shellcheck source=tests/bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+STRICT=0
+for arg in "$@"; do
+    case $arg in
+    --strict) STRICT=1 ;;
+    -h | --help) sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) ts_die "unknown option $arg (try --help)" ;;
+    esac
+done
+DEALS=${BENCH_DEALS:-20000}
+[[ $DEALS =~ ^[0-9]+$ ]] && [ "$DEALS" -ge 1000 ] || ts_die "BENCH_DEALS must be 1000 or more"
+
+cd "$TS_ROOT"
+BASE=http://127.0.0.1:$TS_PORT
+ROOT_DIR=$BENCH_DIR
+ts_step "packages"
+bench_need_packages wrk curl
+bench_stack_up
+
+sql() { mariadb --no-defaults --socket="$TS_DB_SOCK" -uroot -N -B "$TS_DB_NAME" -e "$1"; }
+TENANT=$(sql "SELECT id FROM tenants WHERE slug = 'demo'")
+[ -n "$TENANT" ] || ts_die "no demo tenant"
+
+ts_step "data: $DEALS deals in the demo agency"
+HAVE=$(sql "SELECT COUNT(*) FROM deals WHERE tenant_id = $TENANT AND name LIKE 'Bench deal %'")
+if [ "$HAVE" -lt "$DEALS" ]; then
+    ts_info "loading (there were $HAVE)"
+    sql "DELETE FROM deal_stage_history WHERE tenant_id = $TENANT AND deal_id IN
+           (SELECT id FROM deals WHERE tenant_id = $TENANT AND name LIKE 'Bench deal %');
+         DELETE FROM deal_contacts WHERE tenant_id = $TENANT AND deal_id IN
+           (SELECT id FROM deals WHERE tenant_id = $TENANT AND name LIKE 'Bench deal %');
+         DELETE FROM deals WHERE tenant_id = $TENANT AND name LIKE 'Bench deal %';
+         INSERT INTO contacts (tenant_id, kind, first_name, last_name)
+           SELECT $TENANT, 'contact', 'Bench', 'Buyer' FROM DUAL WHERE NOT EXISTS
+           (SELECT 1 FROM contacts WHERE tenant_id = $TENANT AND first_name = 'Bench' AND last_name = 'Buyer');
+         INSERT IGNORE INTO deal_settings (tenant_id) VALUES ($TENANT);
+         START TRANSACTION;
+         SELECT last_seq INTO @base FROM deal_settings WHERE tenant_id = $TENANT FOR UPDATE;
+         INSERT INTO deals (tenant_id, seq, ref, name, type, pipeline, stage, value, probability,
+                            closed_at, stage_changed_at)
+           SELECT $TENANT, @base + s.seq, CONCAT('B-', LPAD(@base + s.seq, 7, '0')),
+                  CONCAT('Bench deal ', s.seq),
+                  ELT(1 + s.seq % 4, 'buy', 'sell', 'rent', 'rent_out'),
+                  IF(s.seq % 2 = 0, 'buyer', 'owner'),
+                  IF(s.seq % 2 = 0,
+                     ELT(1 + (s.seq DIV 2) % 9, 'knowing_property', 'first_visit', 'multiple_visits',
+                         'offer', 'reservation', 'contract_10', 'signing_deed', 'won', 'lost'),
+                     ELT(1 + (s.seq DIV 2) % 8, 'mandate', 'online', 'visits', 'offer', 'reservation',
+                         'deposit', 'won', 'lost')),
+                  100000 * (1000 + s.seq % 4000), 50, NULL,
+                  UTC_TIMESTAMP(6) - INTERVAL s.seq SECOND
+           FROM seq_1_to_$DEALS s;
+         UPDATE deals SET closed_at = stage_changed_at, lost_reason = IF(stage = 'lost', 'bench', NULL)
+           WHERE tenant_id = $TENANT AND name LIKE 'Bench deal %' AND stage IN ('won', 'lost');
+         UPDATE deal_settings SET last_seq = @base + $DEALS WHERE tenant_id = $TENANT;
+         INSERT INTO deal_contacts (tenant_id, deal_id, contact_id, kind)
+           SELECT d.tenant_id, d.id, (SELECT MIN(id) FROM contacts WHERE tenant_id = $TENANT
+             AND first_name = 'Bench' AND last_name = 'Buyer'), 'main'
+           FROM deals d WHERE d.tenant_id = $TENANT AND d.name LIKE 'Bench deal %';
+         INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline, from_stage, to_stage, created_at)
+           SELECT tenant_id, id, pipeline, NULL, stage, stage_changed_at FROM deals
+           WHERE tenant_id = $TENANT AND name LIKE 'Bench deal %';
+         COMMIT;"
+fi
+
+TOKEN=$(bench_token "$BASE")
+AUTH=(-H "Authorization: Bearer $TOKEN")
+# Buyer deals whose ids have the same number of digits and whose stage is
+# one of the two the move alternates between: every answer has the same size.
+read -r LO HI <<<"$(sql "SELECT MIN(id), MAX(id) FROM deals WHERE tenant_id = $TENANT
+    AND name LIKE 'Bench deal %' AND pipeline = 'buyer' AND id >= 10000 AND id < 100000")"
+IDS=$(sql "SELECT GROUP_CONCAT(id) FROM (SELECT id FROM deals WHERE tenant_id = $TENANT
+    AND name LIKE 'Bench deal %' AND pipeline = 'buyer' AND stage IN ('first_visit', 'reservation')
+    AND id BETWEEN $LO AND $HI LIMIT 500) x")
+[ -n "$IDS" ] || ts_die "no buyer deals to move"
+FIRST=${IDS%%,*}
+
+NOOP_URL=$BASE/bench/noop BOARD_URL="$BASE/api/v1/deals/board?pipeline=buyer"
+NOOP_SIZE=$(BENCH_EXPECT_OK=1 bench_probe "$NOOP_URL") ||
+    ts_die "GET /bench/noop must answer 200 \"ok\" ([server] bench_noop = 1)"
+BOARD_SIZE=$(bench_probe "$BOARD_URL" "${AUTH[@]}")
+MOVE_SIZE=$(bench_probe "$BASE/api/v1/deals/$FIRST" "${AUTH[@]}" -X PATCH \
+    -H 'Content-Type: application/json' --data '{"stage":"first_visit"}')
+
+# The move's own wrk script: a random deal and one of the two stages per
+# request, and the same one-line summary as every other run.
+MOVE_DIR=$ROOT_DIR/deals-move
+mkdir -p "$MOVE_DIR"
+BENCH_DIR=$MOVE_DIR bench_lua
+cat >>"$MOVE_DIR/summary.lua" <<LUA
+local ids = { $IDS }
+local stages = { "first_visit", "reservation" }
+wrk.method = "PATCH"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local id = ids[math.random(#ids)]
+  local body = '{"stage":"' .. stages[math.random(2)] .. '"}'
+  return wrk.format(nil, "/api/v1/deals/" .. id, nil, body)
+end
+LUA
+
+ts_step "wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s on $BASE ($(bench_machine))"
+bench_warm noop "$NOOP_SIZE" "$NOOP_URL"
+bench_warm board "$BOARD_SIZE" "$BOARD_URL" "${AUTH[@]}"
+ts_info "GET /bench/noop"
+bench_wrk noop "$BENCH_SECONDS" "$NOOP_SIZE" "$NOOP_URL"
+NOOP_RPS=$R_RPS NOOP_P50=$R_P50 NOOP_P99=$R_P99
+ts_info "GET /api/v1/deals/board?pipeline=buyer"
+bench_wrk board "$BENCH_SECONDS" "$BOARD_SIZE" "$BOARD_URL" "${AUTH[@]}"
+BOARD_RPS=$R_RPS BOARD_P50=$R_P50 BOARD_P99=$R_P99
+ts_info "PATCH /api/v1/deals/{id} (stage)"
+BENCH_DIR=$MOVE_DIR bench_wrk move "$BENCH_SECONDS" "$MOVE_SIZE" "$BASE/" "${AUTH[@]}"
+MOVE_RPS=$R_RPS MOVE_P50=$R_P50 MOVE_P99=$R_P99
+
+V_BOARD=$(bench_verdict bench_lt "$BOARD_P99" 20)
+V_MOVE=$(bench_verdict bench_lt "$MOVE_P50" 5)
+ts_step "results ($DEALS deals, $BENCH_CONNECTIONS connections)"
+printf '  %-34s %9s %8s %8s %8s\n' route 'req/s' 'p50 ms' 'p99 ms' '/noop'
+printf '  %-34s %9s %8s %8s %8s\n' 'GET /bench/noop' "$NOOP_RPS" "$NOOP_P50" "$NOOP_P99" 1.00
+printf '  %-34s %9s %8s %8s %8s\n' 'GET /api/v1/deals/board' "$BOARD_RPS" "$BOARD_P50" "$BOARD_P99" \
+    "$(bench_ratio "$BOARD_RPS" "$NOOP_RPS")"
+printf '  %-34s %9s %8s %8s %8s\n' 'PATCH /api/v1/deals/{id} stage' "$MOVE_RPS" "$MOVE_P50" "$MOVE_P99" \
+    "$(bench_ratio "$MOVE_RPS" "$NOOP_RPS")"
+printf '  board p99 < 20 ms: %s   stage move p50 < 5 ms: %s\n' "$V_BOARD" "$V_MOVE"
+[ "$STRICT" = 0 ] || { [ "$V_BOARD" = PASS ] && [ "$V_MOVE" = PASS ]; }
