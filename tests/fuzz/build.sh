@@ -6,7 +6,7 @@ SECS=${1:-30}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 OUT=${FUZZ_OUT:-${TMPDIR:-/tmp}/tesoro-fuzz}
-TARGETS="multipart urlencoded cookies"
+TARGETS="multipart urlencoded cookies lua_upload"
 
 # Compiling a trivial target is the only sure test that the fuzzer runtime is there.
 have_fuzzer() {
@@ -34,8 +34,14 @@ CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wshadow -
 CORE="$TOP/core/ts_pool.c $TOP/core/ts_parse.c $TOP/core/ts_multipart.c"
 
 for t in $TARGETS; do
+    extra=""
+    if [ "$t" = lua_upload ]; then
+        # The sandbox itself; the database layer it never reaches is fuzz_lua_links.c.
+        extra="-D_DEFAULT_SOURCE $TOP/core/ts_lua_state.c $TOP/core/ts_lua_limits.c $TOP/core/ts_lua_bridge.c
+               $TOP/core/ts_log.c $HERE/fuzz_lua_links.c $(pkg-config --cflags --libs lua5.4 libcjson)"
+    fi
     # shellcheck disable=SC2086
-    clang $CFLAGS -o "$OUT/fuzz_$t" "$HERE/fuzz_$t.c" $CORE
+    clang $CFLAGS -o "$OUT/fuzz_$t" "$HERE/fuzz_$t.c" $CORE $extra
     echo "built $OUT/fuzz_$t"
 done
 
