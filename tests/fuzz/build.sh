@@ -55,11 +55,15 @@ for t in $TARGETS; do
     if [ -f "$HERE/fuzz_$t.dict" ]; then
         dict="-dict=$HERE/fuzz_$t.dict"
     fi
+    seeds=""
+    if [ "$t" = lua_upload ]; then
+        seeds="$TOP/scripts"      # the default scripts are seeds too (read recursively)
+    fi
     echo "fuzzing $t for ${SECS}s"
     # shellcheck disable=SC2086
     if ! "$OUT/fuzz_$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
             -max_len=65536 -print_final_stats=1 -artifact_prefix="$OUT/$t-" $dict \
-            "$OUT/corpus/$t" "$HERE/corpus/$t" >"$OUT/$t.log" 2>&1; then
+            "$OUT/corpus/$t" "$HERE/corpus/$t" $seeds >"$OUT/$t.log" 2>&1; then
         failed="$failed $t"
         tail -n 40 "$OUT/$t.log" >&2
     fi
