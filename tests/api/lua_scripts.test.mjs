@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
-import { adminToken, api, cli, crashesSince, healthy, logMark, newTenant, show, waitFor } from './_http.mjs';
+import { adminToken, api, cli, crashesSince, healthy, logMark, newTenant, newToken, newUser, show, waitFor } from './_http.mjs';
 import { createLead, leadRow, putScript, q, tagsOf } from './_lua.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -214,6 +214,20 @@ describe('scripts API', () => {
         const peek = await api('POST', '/api/v1/scripts/peek/test', { token: B.adminToken, json: { record_id: idB } });
         assert.equal(peek.status, 200, show(peek));
         assert.deepEqual(peek.json.data.result.score_reasons, ['nil']);
+    });
+
+    test('only admins manage scripts and webhooks; agents may record signals', async () => {
+        const agent = newUser(A, 'agent');
+        const token = newToken(A, agent.email);
+        const put = await api('PUT', '/api/v1/scripts/scoring', { token, json: { code: 'function score() return 1 end' } });
+        assert.equal(put.status, 403, show(put));
+        assert.equal((await api('GET', '/api/v1/scripts', { token })).status, 403);
+        assert.equal((await api('POST', '/api/v1/scoring/rescore', { token })).status, 403);
+        const hook = await api('POST', '/api/v1/webhooks', { token, json: { name: 'x', url: 'http://example.com/', events: ['*'] } });
+        assert.equal(hook.status, 403, show(hook));
+        const id = createLead(A);
+        const sig = await api('POST', '/api/v1/signals', { token, json: { contact_id: id, kind: 'web_visit' } });
+        assert.equal(sig.status, 201, show(sig));
     });
 
     test('no worker crashed', () => {

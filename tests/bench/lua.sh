@@ -3,7 +3,8 @@
 # with the default script (scripts/scoring.lua), database reads and writes
 # included, through `tesoro score --tenant`, and reports leads/s against the
 # target (100,000 in under 10 s). Runs on the dev stack (./tesoro up), or on
-# the instance TS_VAR/TS_PORT name.
+# the instance TS_VAR/TS_PORT name. Before that, the cost of one workflow hook
+# call (tests/bench/lua_hook.c, target under 50 us).
 #
 #   tests/bench/lua.sh [--strict]     a missed target fails only with --strict
 set -euo pipefail
@@ -20,6 +21,10 @@ bench_stack_up
 sql() { mariadb --no-defaults --socket="$TS_DB_SOCK" -uroot -N -B tesoro -e "$1"; }
 
 slug=bench-lua-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+ts_step "one workflow hook call"
+make -C "$TS_BUILD" --no-print-directory -s tests/bench/lua_hook >/dev/null
+"$TS_BUILD/tests/bench/lua_hook" 200000
+
 ts_step "tenant $slug with $LEADS leads"
 ts_cli tenant create "$slug" --host "$slug.localhost" --admin-email "admin@$slug.test" \
     --admin-password "Pw-$(head -c8 /dev/urandom | od -An -tx1 | tr -d ' \n')" >/dev/null

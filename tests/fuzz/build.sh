@@ -6,7 +6,7 @@ SECS=${1:-30}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 OUT=${FUZZ_OUT:-${TMPDIR:-/tmp}/tesoro-fuzz}
-TARGETS="multipart urlencoded cookies kyero csv"
+TARGETS="multipart urlencoded cookies kyero csv lua_upload"
 
 # Compiling a trivial target is the only sure test that the fuzzer runtime is there.
 have_fuzzer() {
@@ -36,10 +36,16 @@ CORE="$TOP/core/ts_pool.c $TOP/core/ts_parse.c $TOP/core/ts_multipart.c"
 for t in $TARGETS; do
     src=$CORE
     # The feed parsers stand alone: libxml2 and their own file; the CSV
-    # import's reader is a plugin file with libcsv under it.
+    # import's reader is a plugin file with libcsv under it; the Lua upload
+    # target links the sandbox itself (the database layer it never reaches
+    # is fuzz_lua_links.c).
     case $t in
     kyero) src="$TOP/plugins/kyero/kyero_parse.c $(pkg-config --cflags --libs libxml-2.0) -lm" ;;
     csv) src="$CORE $TOP/plugins/contacts/contacts_import_csv.c -lcsv" ;;
+    lua_upload)
+        src="$CORE -D_DEFAULT_SOURCE $TOP/core/ts_lua_state.c $TOP/core/ts_lua_limits.c
+             $TOP/core/ts_lua_bridge.c $TOP/core/ts_log.c $HERE/fuzz_lua_links.c
+             $(pkg-config --cflags --libs lua5.4 libcjson)" ;;
     esac
     # shellcheck disable=SC2086
     clang $CFLAGS -o "$OUT/fuzz_$t" "$HERE/fuzz_$t.c" $src
@@ -56,11 +62,15 @@ for t in $TARGETS; do
     if [ -f "$HERE/fuzz_$t.dict" ]; then
         dict="-dict=$HERE/fuzz_$t.dict"
     fi
+    seeds=""
+    if [ "$t" = lua_upload ]; then
+        seeds="$TOP/scripts"      # the default scripts are seeds too (read recursively)
+    fi
     echo "fuzzing $t for ${SECS}s"
     # shellcheck disable=SC2086
     if ! "$OUT/fuzz_$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
             -max_len=65536 -print_final_stats=1 -artifact_prefix="$OUT/$t-" $dict \
-            "$OUT/corpus/$t" "$HERE/corpus/$t" >"$OUT/$t.log" 2>&1; then
+            "$OUT/corpus/$t" "$HERE/corpus/$t" $seeds >"$OUT/$t.log" 2>&1; then
         failed="$failed $t"
         tail -n 40 "$OUT/$t.log" >&2
     fi

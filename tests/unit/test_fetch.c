@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <curl/curl.h>
 #include "ts_core.h"
 #include "tap.h"
 
@@ -46,5 +47,30 @@ main(void)
        "allow_loopback lets loopback through");
     ok(!allowed("10.0.0.1", true) && !allowed("169.254.169.254", true) && !allowed("fe80::1", true),
        "allow_loopback lets nothing else through");
+    /* The guard in OPENSOCKETFUNCTION sees the address curl resolved, however the
+     * URL spells it; these are all loopback and refused before any connect. */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    ts_pool_t *p = ts_pool_create(0);
+    static const char *const sneaky[] = { "http://127.0.0.1:9/", "http://0177.0.0.1:9/",
+                                          "http://2130706433:9/", "http://0x7f000001:9/",
+                                          "http://[::1]:9/", "http://[::ffff:127.0.0.1]:9/",
+                                          "http://localhost:9/", NULL };
+    for (int i = 0; sneaky[i]; i++) {
+        ts_fetch_req_t req = { "GET", sneaky[i], NULL, 0, NULL, 1 };
+        ts_fetch_res_t res;
+        int rc = ts_fetch(p, &req, &res);
+        ok(rc == TS_ERROR && res.error && strstr(res.error, "not a public address"),
+           "%s is refused by the guard (%s)", sneaky[i], res.error ? res.error : "fetched");
+    }
+    static const char *const schemes[] = { "file:///etc/passwd", "gopher://127.0.0.1/",
+                                           "ftp://example.com/", "dict://127.0.0.1:11211/", NULL };
+    for (int i = 0; schemes[i]; i++) {
+        ts_fetch_req_t req = { "GET", schemes[i], NULL, 0, NULL, 1 };
+        ts_fetch_res_t res;
+        ok(ts_fetch(p, &req, &res) == TS_ERROR && strstr(res.error, "only http and https"),
+           "%s is refused: only http and https", schemes[i]);
+    }
+    ts_pool_destroy(p);
+    curl_global_cleanup();
     return done_testing();
 }
