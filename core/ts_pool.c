@@ -107,6 +107,8 @@ ts_pcalloc(ts_pool_t *p, size_t n)
 char *
 ts_pstrndup(ts_pool_t *p, const char *s, size_t n)
 {
+    /* As strndup: at most n bytes, never past the string's end. */
+    n = strnlen(s, n);
     char *d = ts_palloc(p, n + 1);
     if (d != NULL) {
         memcpy(d, s, n);

@@ -103,7 +103,7 @@ const char *ts_plugin_dir(ts_plugin_ctx_t *ctx);
 void *ts_palloc(ts_pool_t *p, size_t n);
 void *ts_pcalloc(ts_pool_t *p, size_t n);
 char *ts_pstrdup(ts_pool_t *p, const char *s);
-char *ts_pstrndup(ts_pool_t *p, const char *s, size_t n);
+char *ts_pstrndup(ts_pool_t *p, const char *s, size_t n);   /* as strndup(3) */
 char *ts_psprintf(ts_pool_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int   ts_pool_cleanup_add(ts_pool_t *p, void (*fn)(void *), void *data);
 
