@@ -308,3 +308,31 @@ ts_req_remote_addr(ts_request_t *r)
     const char *a = TS_CORE(r)->remote_addr;
     return a ? a : "";
 }
+
+/* ---- repeated fields: every value of a form or query field (checkboxes) ---- */
+static size_t
+values(const ts_kv_t *kv, const char *name, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (; kv != NULL && name != NULL; kv = kv->next) {
+        if (kv->key != NULL && strcmp(kv->key, name) == 0) {
+            if (n < max) {
+                out[n] = kv->value;
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
+size_t
+ts_req_form_values(ts_request_t *r, const char *name, const char **out, size_t max)
+{
+    return values(TS_CORE(r)->form, name, out, max);
+}
+
+size_t
+ts_req_query_values(ts_request_t *r, const char *name, const char **out, size_t max)
+{
+    return values(TS_CORE(r)->query, name, out, max);
+}

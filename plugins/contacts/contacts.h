@@ -83,6 +83,8 @@ int contacts_list_where(ts_request_t *r, contacts_kind_t kind, const contacts_li
                         contacts_q_t *w, cJSON **fields, const char *prefix);
 /* Loads ?view=ID (own or shared, of that list) into lc: 0, 404 or TS_ERROR. */
 int contacts_view_load(ts_request_t *r, const char *list, contacts_listctx_t *lc);
+/* Saves a view from JSON as POST /api/v1/views does: 0, 422 (*fields) or TS_ERROR. */
+int contacts_view_create(ts_request_t *r, const cJSON *in, cJSON **fields, int64_t *id);
 /* The answer to a failed contacts_view_load: 404 or TS_ERROR. */
 int contacts_view_failed(ts_request_t *r, int rc);
 
@@ -101,6 +103,9 @@ int contacts_list_page(ts_request_t *r, contacts_kind_t kind, const contacts_lis
 /* One list row as JSON (tags as a list). */
 cJSON *contacts_list_row_json(ts_request_t *r, const ts_db_result_t *res, size_t i);
 
+/* Logs an activity from JSON as POST /api/v1/activities does (in a
+ * transaction): 0, 422 (*fields), 404 (record not visible) or TS_ERROR. */
+int contacts_activity_add(ts_request_t *r, const cJSON *in, cJSON **fields, int64_t *id_out);
 /* A record's timeline, newest first: activities and audited changes. */
 cJSON *contacts_timeline(ts_request_t *r, contacts_kind_t kind, int64_t id);
 /* The caller's open tasks with bucket (overdue, today, upcoming) and record_name. */

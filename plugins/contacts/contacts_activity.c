@@ -134,34 +134,29 @@ check_activity(ts_request_t *r, const cJSON *in, bool create, set_t *sets, int *
     return *fields ? 422 : 0;
 }
 
-static int
-activities_create(ts_request_t *r)
+int
+contacts_activity_add(ts_request_t *r, const cJSON *in, cJSON **fields, int64_t *id_out)
 {
-    const cJSON *in = ts_req_json(r);
-    if (!cJSON_IsObject(in)) {
-        return ts_resp_error(r, 400, "bad_body", "a JSON object is required", NULL);
-    }
-    cJSON *fields = NULL;
     const char *ent = contacts_json_str(in, "entity");
     const cJSON *eid = cJSON_GetObjectItemCaseSensitive(in, "entity_id");
     contacts_kind_t k = contacts_kind_parse(ent);
     if (ent == NULL || (strcmp(ent, "lead") != 0 && strcmp(ent, "contact") != 0
                         && strcmp(ent, "relation") != 0)) {
-        contacts_field_error(&fields, "entity", "one of lead, contact, relation");
+        contacts_field_error(fields, "entity", "one of lead, contact, relation");
     }
     if (!cJSON_IsNumber(eid) || eid->valuedouble < 1 || eid->valuedouble > 9e15) {
-        contacts_field_error(&fields, "entity_id", "the record's id is required");
+        contacts_field_error(fields, "entity_id", "the record's id is required");
     }
     set_t sets[12];
     int nsets = 0;
-    check_activity(r, in, true, sets, &nsets, &fields);
-    if (fields) {
-        return contacts_validation_error(r, fields);
+    check_activity(r, in, true, sets, &nsets, fields);
+    if (*fields) {
+        return 422;
     }
     const char *entity = contacts_kind_entity(k);
     int64_t entity_id = (int64_t) eid->valuedouble;
     if (!entity_visible(r, entity, entity_id)) {
-        return ts_resp_error(r, 404, "not_found", "no such record", NULL);
+        return 404;
     }
     const char *kind = contacts_json_str(in, "kind");
     contacts_q_t q;
@@ -192,17 +187,37 @@ activities_create(ts_request_t *r)
         contacts_q_bind(&q, ", ?", contacts_i64(r->pool, r->user->id));
     }
     contacts_q_add(&q, ")");
-    if (ts_db_begin(r) != TS_OK || contacts_q_exec(r, &q) != TS_OK) {
-        ts_db_rollback(r);
+    if (contacts_q_exec(r, &q) != TS_OK) {
         return TS_ERROR;
     }
-    int64_t id = ts_db_insert_id(r);
+    *id_out = ts_db_insert_id(r);
     cJSON *ev = cJSON_CreateObject();
-    cJSON_AddNumberToObject(ev, "id", (double) id);
+    cJSON_AddNumberToObject(ev, "id", (double) *id_out);
     cJSON_AddStringToObject(ev, "entity", entity);
     cJSON_AddNumberToObject(ev, "entity_id", (double) entity_id);
     cJSON_AddStringToObject(ev, "kind", kind);
     ts_event_emit(r, "activity.created", ev);
+    return 0;
+}
+
+static int
+activities_create(ts_request_t *r)
+{
+    const cJSON *in = ts_req_json(r);
+    if (!cJSON_IsObject(in)) {
+        return ts_resp_error(r, 400, "bad_body", "a JSON object is required", NULL);
+    }
+    cJSON *fields = NULL;
+    int64_t id = 0;
+    if (ts_db_begin(r) != TS_OK) {
+        return TS_ERROR;
+    }
+    int rc = contacts_activity_add(r, in, &fields, &id);
+    if (rc != 0) {
+        ts_db_rollback(r);
+        return rc == 422 ? contacts_validation_error(r, fields)
+             : rc == 404 ? ts_resp_error(r, 404, "not_found", "no such record", NULL) : TS_ERROR;
+    }
     if (ts_db_commit(r) != TS_OK) {
         return TS_ERROR;
     }

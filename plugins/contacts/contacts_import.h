@@ -3,6 +3,7 @@
 #ifndef CONTACTS_IMPORT_H
 #define CONTACTS_IMPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <tesoro/plugin.h>
 #include "contacts_import_csv.h"
@@ -23,6 +24,11 @@ int contacts_import_job_register(ts_plugin_ctx_t *ctx);
 /* The import's row (every column of contacts_imports), NULL on a database
  * error; 0 rows when no such import in this tenant. */
 ts_db_result_t *contacts_import_load(ts_request_t *r, int64_t id);
+/* Agents see the imports they started, unless the tenant lets them see all
+ * records: an import's samples and report show the rows it holds. */
+bool contacts_import_visible(ts_request_t *r, const ts_db_result_t *imp);
+/* For lists: the user id whose imports only are shown, or 0 for all. */
+int64_t contacts_import_owner_filter(ts_request_t *r);
 /* Its file opened for reading (a stored file or the content kept in the row). */
 FILE *contacts_import_fopen(const ts_db_result_t *imp);
 int contacts_import_format(const ts_db_result_t *imp, contacts_csv_format_t *f);

@@ -164,16 +164,12 @@ json_text(ts_request_t *r, const cJSON *j)
     return s;
 }
 
-static int
-views_create(ts_request_t *r)
+int
+contacts_view_create(ts_request_t *r, const cJSON *in, cJSON **fields, int64_t *id)
 {
-    const cJSON *in = ts_req_json(r);
-    if (!cJSON_IsObject(in)) {
-        return ts_resp_error(r, 400, "bad_body", "a JSON object is required", NULL);
-    }
-    cJSON *fields = check_view(r, in, NULL, true);
-    if (fields) {
-        return contacts_validation_error(r, fields);
+    *fields = check_view(r, in, NULL, true);
+    if (*fields) {
+        return 422;
     }
     const cJSON *filters = cJSON_GetObjectItemCaseSensitive(in, "filters");
     char *ftext = json_text(r, filters);
@@ -185,7 +181,24 @@ views_create(ts_request_t *r)
                    contacts_json_str(in, "sort")) != TS_OK) {
         return TS_ERROR;
     }
-    ts_db_result_t *res = view_row(r, ts_db_insert_id(r));
+    *id = ts_db_insert_id(r);
+    return 0;
+}
+
+static int
+views_create(ts_request_t *r)
+{
+    const cJSON *in = ts_req_json(r);
+    if (!cJSON_IsObject(in)) {
+        return ts_resp_error(r, 400, "bad_body", "a JSON object is required", NULL);
+    }
+    cJSON *fields = NULL;
+    int64_t id = 0;
+    int rc = contacts_view_create(r, in, &fields, &id);
+    if (rc != 0) {
+        return rc == 422 ? contacts_validation_error(r, fields) : TS_ERROR;
+    }
+    ts_db_result_t *res = view_row(r, id);
     return res ? ts_resp_data(r, 201, view_json(r, res, 0)) : TS_ERROR;
 }
 

@@ -176,6 +176,14 @@ void ts_log_at(int level, const char *file, int line, const char *fmt, ...)
 #define ts_log_warn(...)  ts_log_at(TS_LOG_WARN, __FILE__, __LINE__, __VA_ARGS__)
 #define ts_log_info(...)  ts_log_at(TS_LOG_INFO, __FILE__, __LINE__, __VA_ARGS__)
 
+/* ---- repeated fields and URL encoding (core/ts_req.c, core/ts_parse.c) ---- */
+/* Every value of a repeated form or query field, in order: fills at most max
+ * into out and returns how many there are. */
+size_t ts_req_form_values(ts_request_t *r, const char *name, const char **out, size_t max);
+size_t ts_req_query_values(ts_request_t *r, const char *name, const char **out, size_t max);
+/* Percent-encodes s for a URL query value. */
+char *ts_url_encode(ts_pool_t *p, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -428,6 +428,15 @@ describe('access', () => {
       const r = await call(other.token, m, `/api/v1/imports/${up.json.data.id}${p}`, m === 'POST' ? {} : undefined);
       assert.equal(r.status, 404, `${m} ${p}`);
     }
+    const agentA = userToken(t, 'agent');
+    const agentB = userToken(t, 'agent');
+    const mine = await upload(agentA, 'leads', 'first_name,email\nAna,ana.mine@example.com\n');
+    assert.equal(mine.status, 201, mine.text);
+    assert.equal((await call(agentA, 'GET', `/api/v1/imports/${mine.json.data.id}`)).status, 200);
+    assert.equal((await call(agentB, 'GET', `/api/v1/imports/${mine.json.data.id}`)).status, 404,
+      "an agent does not see another agent's import (its rows are that agent's)");
+    assert.ok(!(await call(agentB, 'GET', '/api/v1/imports')).json.data.some((x) => x.id === mine.json.data.id));
+    assert.equal((await call(t.token, 'GET', `/api/v1/imports/${mine.json.data.id}`)).status, 200, 'an admin sees it');
     const viewer = userToken(t, 'viewer');
     assert.equal((await call(viewer, 'GET', `/api/v1/imports/${up.json.data.id}`)).status, 200);
     assert.equal((await upload(viewer, 'leads', 'first_name\nAna\n')).status, 403);
