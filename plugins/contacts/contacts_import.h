@@ -50,7 +50,8 @@ const char *contacts_import_dup_name(contacts_dup_mode_t d);
 cJSON *contacts_import_preview(ts_request_t *r, const ts_db_result_t *imp,
                                const contacts_import_map_t *m, contacts_dup_mode_t dup);
 /* Stores the mapping and the duplicate rule, and queues the job: 0, or 409
- * when the import is already queued or running. A failed import resumes. */
+ * when the import is already queued or running. A failed import (or one
+ * whose job died) resumes. */
 int contacts_import_start(ts_request_t *r, const ts_db_result_t *imp,
                           const contacts_import_map_t *m, contacts_dup_mode_t dup);
 /* The mapping as JSON {column: field or null}. */

@@ -403,6 +403,24 @@ describe('running the import', () => {
     assert.deepEqual(crashesSince(mark), []);
   });
 
+  test('an import left running by a job that died can be run again; a live one answers 409', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const up = await upload(t.token, 'leads', `first_name,email\nDead,dead.${tag}@example.com\n`);
+    const id = up.json.data.id;
+    // Running, with its job queued (for later): a second run is refused.
+    sql(`UPDATE contacts_imports SET status = 'running' WHERE tenant_id = ${t.id} AND id = ${id}`);
+    sql(`INSERT INTO jobs (tenant_id, kind, payload, run_at) VALUES (${t.id}, 'contacts.import',
+         '{"import_id":${id},"offset":0}', NOW() + INTERVAL 1 HOUR)`);
+    const busy = await call(t.token, 'POST', `/api/v1/imports/${id}/run`, {});
+    assert.equal(busy.status, 409, busy.text);
+    // As after a job's last retry failed: the import says running, no job is left for it.
+    sql(`DELETE FROM jobs WHERE tenant_id = ${t.id} AND kind = 'contacts.import' AND status = 'queued'`);
+    const r = await call(t.token, 'POST', `/api/v1/imports/${id}/run`, {});
+    assert.equal(r.status, 202, r.text);
+    const d = await waitDone(t.token, id);
+    assert.equal(d.report.created, 1);
+  });
+
   test('a saved mapping is offered for the next file with the same columns', async () => {
     const m = await call(t.token, 'POST', '/api/v1/imports/mappings', {
       kind: 'leads', name: `Portal export ${randomBytes(2).toString('hex')}`,
