@@ -132,6 +132,8 @@ const char *contacts_csv_cell(ts_pool_t *p, const char *v);
 int contacts_erase(ts_request_t *r, int64_t id);
 
 /* ---- small helpers ---- */
+/* "temperature" from "score": hot 80-100, warm 50-79, cold 0-49, null unscored (leads, contacts). */
+void contacts_add_temperature(cJSON *o);
 void contacts_field_error(cJSON **fields, const char *name, const char *msg);
 int contacts_validation_error(ts_request_t *r, cJSON *fields);
 char *contacts_i64(ts_pool_t *p, int64_t v);

@@ -468,7 +468,8 @@ contacts_list_page(ts_request_t *r, contacts_kind_t kind, const contacts_listctx
         const char *dot = strchr(cursor, '.');
         char *idpart = dot ? ts_pstrndup(p, cursor, (size_t) (dot - cursor)) : NULL;
         char *val = dot ? (dot[1] ? unhex(p, dot + 1) : ts_pstrdup(p, "")) : NULL;
-        if (idpart == NULL || val == NULL || !int_value(idpart, 1, 999999999999999LL)) {
+        if (idpart == NULL || val == NULL || !int_value(idpart, 1, 999999999999999LL)
+            || !contacts_text_ok(val, false)) {
             contacts_field_error(fields, "cursor", "not a cursor of this list");
             return 422;
         }
@@ -524,6 +525,7 @@ contacts_list_row_json(ts_request_t *r, const ts_db_result_t *res, size_t i)
         }
     }
     cJSON_ReplaceItemInObjectCaseSensitive(o, "tags", a);
+    contacts_add_temperature(o);
     return o;
 }
 

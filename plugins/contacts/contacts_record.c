@@ -900,6 +900,7 @@ contacts_record_json(ts_request_t *r, contacts_kind_t kind, int64_t id)
         parsed_or(ts_db_get(res, 0, "communication"), cJSON_CreateObject()));
     cJSON_ReplaceItemInObjectCaseSensitive(o, "score_reasons",
         parsed_or(ts_db_get(res, 0, "score_reasons"), cJSON_CreateNull()));
+    contacts_add_temperature(o);
     cJSON_AddItemToObject(o, "roles", role_list(r, id));
     ts_db_result_t *ch = ts_db_query(r, "SELECT kind, label, value FROM contact_channels"
                                         " WHERE tenant_id = {tenant} AND contact_id = ? ORDER BY id",

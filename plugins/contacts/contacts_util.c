@@ -260,3 +260,18 @@ contacts_route_kinds(ts_plugin_ctx_t *ctx, unsigned kinds, unsigned methods, con
     }
     return TS_OK;
 }
+
+void
+contacts_add_temperature(cJSON *o)
+{
+    const cJSON *score = cJSON_GetObjectItemCaseSensitive(o, "score");
+    if (cJSON_GetObjectItemCaseSensitive(o, "kind") == NULL) {
+        return;     /* relations have no score */
+    }
+    if (!cJSON_IsNumber(score)) {
+        cJSON_AddNullToObject(o, "temperature");
+        return;
+    }
+    double v = score->valuedouble;
+    cJSON_AddStringToObject(o, "temperature", v >= 80 ? "hot" : v >= 50 ? "warm" : "cold");
+}

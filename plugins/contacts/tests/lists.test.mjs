@@ -2,7 +2,8 @@
 // lists, and saved views (?view=ID), personal or shared.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { show } from '../../../tests/api/_http.mjs';
+import { execFileSync } from 'node:child_process';
+import { readConf, show } from '../../../tests/api/_http.mjs';
 import { world } from './_contacts.mjs';
 
 let w;
@@ -55,7 +56,8 @@ test('bad filters, sorts and limits answer 422 naming the parameter', async () =
     const admin = w.as('admin');
     for (const [q, field] of [['status=maybe', 'status'], ['sort=password_hash', 'sort'], ['limit=0', 'limit'],
         ['limit=501', 'limit'], ['created_from=yesterday', 'created_from'], ['score_min=-1', 'score_min'],
-        ['agent_id=1;DROP', 'agent_id'], ['cursor=zzz', 'cursor'], ['sort=-name', 'sort']]) {
+        ['agent_id=1;DROP', 'agent_id'], ['cursor=zzz', 'cursor'], ['cursor=5.ff00', 'cursor'], ['cursor=5.c328', 'cursor'],
+        ['sort=-name', 'sort'], ['q=%C3%28', 'q']]) {
         const r = await admin.get(`/api/v1/leads?${q}`);
         assert.equal(r.status, 422, `${q}: ${show(r)}`);
         assert.ok(r.json.error.fields[field], `${q} names ${field}: ${JSON.stringify(r.json.error.fields)}`);
@@ -136,4 +138,18 @@ test('saved views: filters, columns and sort, personal or shared, used with ?vie
     assert.equal(generic.status, 201, 'other lists keep their own filters');
     assert.equal((await admin.del(`/api/v1/views/${v.json.data.id}`)).status, 204);
     assert.equal((await admin.get(`/api/v1/leads?view=${v.json.data.id}`)).status, 404);
+});
+
+test('the score (set by the scoring script) gives the temperature, and filters the list', async () => {
+    const db = readConf()['db:main'];
+    const scores = { Ana: 85, Bert: 50, Carla: 49 };
+    for (const [name, score] of Object.entries(scores)) {
+        execFileSync('mariadb', [`--socket=${db.socket}`, `-u${db.user || 'root'}`, db.database, '-e',
+            `UPDATE contacts SET score = ${score} WHERE id = ${Number(ids[name])}`]);
+    }
+    const admin = w.as('admin');
+    assert.equal((await admin.get(`/api/v1/leads/${ids.Ana}`)).json.data.temperature, 'hot');
+    assert.equal((await admin.get(`/api/v1/leads/${ids.Dirk}`)).json.data.temperature, null);
+    const r = await admin.get('/api/v1/leads?score_min=49&score_max=84&sort=-score');
+    assert.deepEqual(r.json.data.map((x) => [x.first_name, x.temperature]), [['Bert', 'warm'], ['Carla', 'cold']]);
 });
