@@ -3,6 +3,7 @@
 #ifndef CONTACTS_IMPORT_H
 #define CONTACTS_IMPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <tesoro/plugin.h>
 #include "contacts_import_csv.h"
@@ -23,6 +24,11 @@ int contacts_import_job_register(ts_plugin_ctx_t *ctx);
 /* The import's row (every column of contacts_imports), NULL on a database
  * error; 0 rows when no such import in this tenant. */
 ts_db_result_t *contacts_import_load(ts_request_t *r, int64_t id);
+/* Agents see the imports they started, unless the tenant lets them see all
+ * records: an import's samples and report show the rows it holds. */
+bool contacts_import_visible(ts_request_t *r, const ts_db_result_t *imp);
+/* For lists: the user id whose imports only are shown, or 0 for all. */
+int64_t contacts_import_owner_filter(ts_request_t *r);
 /* Its file opened for reading (a stored file or the content kept in the row). */
 FILE *contacts_import_fopen(const ts_db_result_t *imp);
 int contacts_import_format(const ts_db_result_t *imp, contacts_csv_format_t *f);
@@ -44,7 +50,8 @@ const char *contacts_import_dup_name(contacts_dup_mode_t d);
 cJSON *contacts_import_preview(ts_request_t *r, const ts_db_result_t *imp,
                                const contacts_import_map_t *m, contacts_dup_mode_t dup);
 /* Stores the mapping and the duplicate rule, and queues the job: 0, or 409
- * when the import is already queued or running. A failed import resumes. */
+ * when the import is already queued or running. A failed import (or one
+ * whose job died) resumes. */
 int contacts_import_start(ts_request_t *r, const ts_db_result_t *imp,
                           const contacts_import_map_t *m, contacts_dup_mode_t dup);
 /* The mapping as JSON {column: field or null}. */

@@ -33,7 +33,7 @@ import_of(ts_request_t *r, int *status)
         *status = TS_ERROR;
         return NULL;
     }
-    if (ts_db_rows(imp) == 0) {
+    if (ts_db_rows(imp) == 0 || !contacts_import_visible(r, imp)) {
         *status = not_found(r);
         return NULL;
     }
@@ -59,8 +59,10 @@ imports_create(ts_request_t *r)
 static int
 imports_list(ts_request_t *r)
 {
+    int64_t only = contacts_import_owner_filter(r);
     ts_db_result_t *res = ts_db_query(r, "SELECT id FROM contacts_imports WHERE tenant_id = {tenant}"
-                                         " ORDER BY id DESC LIMIT 50", "");
+                                         " AND (? = 0 OR created_by = ?) ORDER BY id DESC LIMIT 50",
+                                      "ii", only, only);
     if (res == NULL) {
         return TS_ERROR;
     }

@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "contacts.h"
 #include "contacts_import.h"
 
 ts_db_result_t *
@@ -20,6 +21,19 @@ contacts_import_load(ts_request_t *r, int64_t id)
                           " resume_offset, resume_line, error, created_by, created_at,"
                           " updated_at, started_at, finished_at FROM contacts_imports"
                           " WHERE tenant_id = {tenant} AND id = ?", "i", id);
+}
+
+int64_t
+contacts_import_owner_filter(ts_request_t *r)
+{
+    return r->user->role == TS_ROLE_AGENT && !contacts_sees_all(r) ? r->user->id : 0;
+}
+
+bool
+contacts_import_visible(ts_request_t *r, const ts_db_result_t *imp)
+{
+    int64_t only = contacts_import_owner_filter(r);
+    return only == 0 || ts_db_get_int(imp, 0, "created_by") == only;
 }
 
 FILE *

@@ -328,11 +328,23 @@ contacts_import_start(ts_request_t *r, const ts_db_result_t *imp, const contacts
                       contacts_dup_mode_t dup)
 {
     const char *status = ts_db_get(imp, 0, "status");
-    if (strcmp(status, "queued") == 0 || strcmp(status, "running") == 0) {
-        return 409;
-    }
     int64_t id = ts_db_get_int(imp, 0, "id");
-    bool resume = strcmp(status, "failed") == 0;
+    bool active = strcmp(status, "queued") == 0 || strcmp(status, "running") == 0;
+    if (active) {
+        /* Still active unless its job died (retries used up): then it resumes. */
+        ts_db_result_t *live = ts_db_query(r, "SELECT id FROM jobs WHERE tenant_id = {tenant}"
+                                              " AND kind = ? AND status IN ('queued', 'running')"
+                                              " AND payload LIKE ? LIMIT 1", "ss", JOB_KIND,
+                                           ts_psprintf(r->pool, "{\"import_id\":%lld,%%",
+                                                       (long long) id));
+        if (live == NULL) {
+            return TS_ERROR;
+        }
+        if (ts_db_rows(live) > 0) {
+            return 409;
+        }
+    }
+    bool resume = active || strcmp(status, "failed") == 0;
     cJSON *cols = cJSON_Parse(ts_db_get(imp, 0, "columns"));
     cJSON *mj = contacts_import_map_json(m, cols);
     char *mtext = cJSON_PrintUnformatted(mj);

@@ -27,9 +27,11 @@ kind_label(const char *k)
 static int
 upload_page(ts_request_t *r, int status, const char *kind, const char *error)
 {
+    int64_t only = contacts_import_owner_filter(r);
     ts_db_result_t *res = ts_db_query(r, "SELECT id, kind, filename, status, created, invalid,"
-                                         " created_at FROM contacts_imports"
-                                         " WHERE tenant_id = {tenant} ORDER BY id DESC LIMIT 20", "");
+                                         " created_at FROM contacts_imports WHERE tenant_id = {tenant}"
+                                         " AND (? = 0 OR created_by = ?) ORDER BY id DESC LIMIT 20",
+                                      "ii", only, only);
     if (res == NULL) {
         return TS_ERROR;
     }
@@ -96,7 +98,7 @@ import_of(ts_request_t *r)
         return NULL;
     }
     ts_db_result_t *imp = contacts_import_load(r, id);
-    return imp != NULL && ts_db_rows(imp) == 1 ? imp : NULL;
+    return imp != NULL && ts_db_rows(imp) == 1 && contacts_import_visible(r, imp) ? imp : NULL;
 }
 
 static int

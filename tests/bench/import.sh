@@ -119,7 +119,7 @@ do_run() {
         case $status in done | failed) break ;; esac
         sleep 0.1
     done
-    [ "$status" = done ] || ts_die "import ended $status"
+    [ "$status" = "done" ] || ts_die "import ended $status"
 }
 
 # ---------------------------------------------------------------- baseline

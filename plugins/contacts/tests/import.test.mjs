@@ -403,6 +403,24 @@ describe('running the import', () => {
     assert.deepEqual(crashesSince(mark), []);
   });
 
+  test('an import left running by a job that died can be run again; a live one answers 409', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const up = await upload(t.token, 'leads', `first_name,email\nDead,dead.${tag}@example.com\n`);
+    const id = up.json.data.id;
+    // Running, with its job queued (for later): a second run is refused.
+    sql(`UPDATE contacts_imports SET status = 'running' WHERE tenant_id = ${t.id} AND id = ${id}`);
+    sql(`INSERT INTO jobs (tenant_id, kind, payload, run_at) VALUES (${t.id}, 'contacts.import',
+         '{"import_id":${id},"offset":0}', NOW() + INTERVAL 1 HOUR)`);
+    const busy = await call(t.token, 'POST', `/api/v1/imports/${id}/run`, {});
+    assert.equal(busy.status, 409, busy.text);
+    // As after a job's last retry failed: the import says running, no job is left for it.
+    sql(`DELETE FROM jobs WHERE tenant_id = ${t.id} AND kind = 'contacts.import' AND status = 'queued'`);
+    const r = await call(t.token, 'POST', `/api/v1/imports/${id}/run`, {});
+    assert.equal(r.status, 202, r.text);
+    const d = await waitDone(t.token, id);
+    assert.equal(d.report.created, 1);
+  });
+
   test('a saved mapping is offered for the next file with the same columns', async () => {
     const m = await call(t.token, 'POST', '/api/v1/imports/mappings', {
       kind: 'leads', name: `Portal export ${randomBytes(2).toString('hex')}`,
@@ -428,6 +446,15 @@ describe('access', () => {
       const r = await call(other.token, m, `/api/v1/imports/${up.json.data.id}${p}`, m === 'POST' ? {} : undefined);
       assert.equal(r.status, 404, `${m} ${p}`);
     }
+    const agentA = userToken(t, 'agent');
+    const agentB = userToken(t, 'agent');
+    const mine = await upload(agentA, 'leads', 'first_name,email\nAna,ana.mine@example.com\n');
+    assert.equal(mine.status, 201, mine.text);
+    assert.equal((await call(agentA, 'GET', `/api/v1/imports/${mine.json.data.id}`)).status, 200);
+    assert.equal((await call(agentB, 'GET', `/api/v1/imports/${mine.json.data.id}`)).status, 404,
+      "an agent does not see another agent's import (its rows are that agent's)");
+    assert.ok(!(await call(agentB, 'GET', '/api/v1/imports')).json.data.some((x) => x.id === mine.json.data.id));
+    assert.equal((await call(t.token, 'GET', `/api/v1/imports/${mine.json.data.id}`)).status, 200, 'an admin sees it');
     const viewer = userToken(t, 'viewer');
     assert.equal((await call(viewer, 'GET', `/api/v1/imports/${up.json.data.id}`)).status, 200);
     assert.equal((await upload(viewer, 'leads', 'first_name\nAna\n')).status, 403);
