@@ -120,6 +120,17 @@ ts_db_result_t *deals_query_rows(ts_request_t *r, const deals_query_t *q, long l
     "  AS main_contact_name," \
     " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR '\\n') FROM tags t" \
     "  WHERE t.tenant_id = d.tenant_id AND t.entity = 'deal' AND t.entity_id = d.id) AS tags"
+/* A board card: what the card shows and the board script needs, no more
+ * (a board carries up to 450 of them). */
+#define DEALS_CARD_COLUMNS \
+    "d.id, d.ref, d.name, d.stage, d.value, d.currency, d.expected_close_date, d.probability," \
+    " d.agent_id, u.name AS agent_name," \
+    " (SELECT TRIM(CONCAT(c.first_name, ' ', c.last_name)) FROM deal_contacts dc" \
+    "  JOIN contacts c ON c.tenant_id = dc.tenant_id AND c.id = dc.contact_id" \
+    "  WHERE dc.tenant_id = d.tenant_id AND dc.deal_id = d.id AND dc.kind = 'main')" \
+    "  AS main_contact_name," \
+    " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR '\\n') FROM tags t" \
+    "  WHERE t.tenant_id = d.tenant_id AND t.entity = 'deal' AND t.entity_id = d.id) AS tags"
 #define DEALS_ROW_JOIN \
     " FROM deals d LEFT JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.agent_id"
 cJSON *deals_row_json(ts_request_t *r, const ts_db_result_t *res, size_t row);

@@ -249,6 +249,24 @@ type_fits(const deals_head_t *d, const char *type)
     return p != NULL && strcmp(p->code, d->pipeline) == 0;
 }
 
+/* A body that only moves the stage (the board's PATCH): stage, with a lost
+ * reason, a reopen or a probability. deals_move sets updated_by itself. */
+static bool
+stage_move_only(const cJSON *j)
+{
+    if (!cJSON_HasObjectItem(j, "stage")) {
+        return false;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, j) {
+        if (strcmp(it->string, "stage") && strcmp(it->string, "lost_reason")
+            && strcmp(it->string, "reopen")) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Changes deal id as j says: TS_OK, TS_DECLINED with *fields, 403, 404 or TS_ERROR. */
 int
 deals_patch_json(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fieldsp)
@@ -278,9 +296,11 @@ deals_patch_json(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fieldsp)
         *fieldsp = fields;
         return refuse(r, TS_DECLINED, false);
     }
-    /* Changing a closed deal's fields is fine; only its stage needs a reopen. */
-    bool forbidden = false;
-    cJSON *before = deals_json(r, id);
+    /* Changing a closed deal's fields is fine; only its stage needs a reopen.
+     * A bare move (the board's) is audited from the head it already read;
+     * any other change compares the whole record before and after. */
+    bool forbidden = false, move_only = stage_move_only(j);
+    cJSON *before = move_only ? NULL : deals_json(r, id);
     rc = deals_check_agent(r, j, &fields, &forbidden);
     if (rc == TS_OK && type != NULL
         && ts_db_exec(r, "UPDATE deals SET type = ? WHERE tenant_id = {tenant} AND id = ?", "si",
@@ -306,14 +326,25 @@ deals_patch_json(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fieldsp)
         cJSON_Delete(before);
         return refuse(r, rc, forbidden);
     }
-    cJSON *after = deals_json(r, id);
-    cJSON *diff = changes(before, after);
+    cJSON *diff;
+    if (move_only) {
+        diff = cJSON_CreateObject();
+        if (strcmp(d.stage, stage) != 0) {
+            cJSON *pair = cJSON_AddArrayToObject(diff, "stage");
+            cJSON_AddItemToArray(pair, cJSON_CreateString(d.stage));
+            cJSON_AddItemToArray(pair, cJSON_CreateString(stage));
+        }
+    } else {
+        cJSON *after = deals_json(r, id);
+        diff = changes(before, after);
+        cJSON_Delete(after);
+    }
     cJSON_Delete(before);
-    cJSON_Delete(after);
     rc = ts_audit(r, "deal", id, "update", diff);
     cJSON_Delete(diff);
-    if (rc != TS_OK || ts_db_exec(r, "UPDATE deals SET updated_by = ? WHERE tenant_id = {tenant}"
-                                     " AND id = ?", "ii", r->user->id, id) != TS_OK) {
+    if (rc != TS_OK || (!move_only && ts_db_exec(r, "UPDATE deals SET updated_by = ? WHERE"
+                                                    " tenant_id = {tenant} AND id = ?", "ii",
+                                                 r->user->id, id) != TS_OK)) {
         return refuse(r, TS_ERROR, false);
     }
     return ts_db_commit(r) == TS_OK ? TS_OK : TS_ERROR;

@@ -52,7 +52,7 @@ deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, 
             continue;
         }
         ts_db_result_t *res = ts_db_query(r,
-            "SELECT " DEALS_ROW_COLUMNS DEALS_ROW_JOIN
+            "SELECT " DEALS_CARD_COLUMNS DEALS_ROW_JOIN
             " WHERE d.tenant_id = {tenant} AND d.pipeline = ? AND d.deleted_at IS NULL"
             " AND d.stage = ? AND (? IS NULL OR d.agent_id = ?)"
             " ORDER BY d.stage_changed_at DESC, d.id DESC LIMIT ?", "ssssi",

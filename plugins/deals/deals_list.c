@@ -325,10 +325,12 @@ deals_row_json(ts_request_t *r, const ts_db_result_t *res, size_t row)
 {
     cJSON *o = ts_db_row_json(r, res, row);
     cJSON_DeleteItemFromObjectCaseSensitive(o, "sort_value");
-    const deals_stage_t *st = deals_stage(deals_pipeline(ts_db_get(res, row, "pipeline")),
-                                          ts_db_get(res, row, "stage"));
-    cJSON_AddStringToObject(o, "stage_label", st ? st->label : "");
-    cJSON_AddBoolToObject(o, "closed", ts_db_get(res, row, "closed_at") != NULL);
+    const char *pl = ts_db_get(res, row, "pipeline");
+    const deals_stage_t *st = pl ? deals_stage(deals_pipeline(pl), ts_db_get(res, row, "stage")) : NULL;
+    if (pl != NULL) {
+        cJSON_AddStringToObject(o, "stage_label", st ? st->label : "");
+    }
+    cJSON_AddBoolToObject(o, "closed", deals_stage_closed(ts_db_get(res, row, "stage")));
     cJSON *tags = cJSON_CreateArray();
     const char *t = ts_db_get(res, row, "tags");
     char *save = NULL;

@@ -129,6 +129,21 @@ deals_page_list(ts_request_t *r)
     const deals_pipeline_t *p = deals_pipeline(q.raw[DQ_PIPELINE] ? q.raw[DQ_PIPELINE] : "buyer");
     pipeline_tabs(d, p ? p : deals_pipeline("buyer"));
     ts_tpl_show(d, "IS_LIST");
+    /* Saved views of this list (the caller's and the shared ones) as tabs. */
+    ts_db_result_t *views = ts_db_query(r, "SELECT id, name FROM saved_views WHERE tenant_id = {tenant}"
+                                           " AND list = 'deals' AND (owner_id = ? OR shared = 1)"
+                                           " ORDER BY name, id LIMIT 50", "i", r->user->id);
+    for (size_t i = 0; views != NULL && i < ts_db_rows(views); i++) {
+        ts_tpl_dict_t *v = ts_tpl_section(d, "VIEW");
+        ts_tpl_set(v, "VIEW_HREF", ts_psprintf(r->pool, "/deals/list?view=%s", ts_db_get(views, i, "id")));
+        ts_tpl_set(v, "VIEW_NAME", ts_db_get(views, i, "name"));
+        if (q.view_id == ts_db_get_int(views, i, "id")) {
+            ts_tpl_show(v, "VIEW_CURRENT");
+        }
+    }
+    if (q.view_id == 0) {
+        ts_tpl_show(d, "ALL_CURRENT");
+    }
     ts_tpl_set(d, "Q", q.raw[DQ_Q] ? q.raw[DQ_Q] : "");
     static const char *const pv[] = { "", "buyer", "owner" };
     static const char *const pl[] = { "Both pipelines", "Buyer", "Owner" };

@@ -8,6 +8,10 @@
   <a href="/deals?pipeline=owner">Owner board</a>
   <a href="/deals/list"{{#IS_LIST}} aria-current="page"{{/IS_LIST}}>List</a>
 </nav>
+<nav class="tabs" aria-label="Saved views">
+  <a href="/deals/list"{{#ALL_CURRENT}} aria-current="page"{{/ALL_CURRENT}}>All deals</a>
+  {{#VIEW}}<a href="{{VIEW_HREF}}"{{#VIEW_CURRENT}} aria-current="page"{{/VIEW_CURRENT}}>{{VIEW_NAME}}</a>{{/VIEW}}
+</nav>
 {{#ERROR}}<p class="flash error" role="alert"><span class="msg">{{MESSAGE}}</span></p>{{/ERROR}}
 <form class="toolbar" method="get" action="/deals/list" role="search" aria-label="Filter deals">
   <div class="field grow"><label for="q">Search</label><input id="q" name="q" type="search" value="{{Q}}"></div>

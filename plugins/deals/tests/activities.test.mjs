@@ -83,3 +83,17 @@ test('the deal page\'s forms move the stage and add a note without JavaScript', 
     assert.match((await page('agent', `/deals/${d.id}`)).text, /Form note/);
     assert.equal((await post(`/deals/${d.id}/activities`, { kind: 'note' })).status, 422);
 });
+
+test('the list page shows saved views as tabs and applies the chosen one', async () => {
+    await A.as('agent')('POST', '/api/v1/deals', dealBody(A.t, { name: 'Tabbed one', tags: ['tabbed'] }));
+    await A.as('agent')('POST', '/api/v1/deals', dealBody(A.t, { name: 'Untabbed one' }));
+    const v = await A.as('agent')('POST', '/api/v1/views',
+        { list: 'deals', name: 'Tabbed <deals>', filters: { tag: 'tabbed' }, shared: true });
+    assert.equal(v.status, 201, show(v));
+    const all = (await page('viewer', '/deals/list')).text;
+    assert.match(all, new RegExp(`href="/deals/list\\?view=${v.json.data.id}">Tabbed &lt;deals&gt;</a>`));
+    const chosen = (await page('viewer', `/deals/list?view=${v.json.data.id}`)).text;
+    assert.match(chosen, new RegExp(`href="/deals/list\\?view=${v.json.data.id}" aria-current="page"`));
+    assert.match(chosen, /Tabbed one/);
+    assert.doesNotMatch(chosen, /Untabbed one/);
+});
