@@ -196,7 +196,7 @@ deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id_out, cJSON **fiel
         return refuse(r, rc, false);
     }
     const cJSON *contacts = cJSON_GetObjectItemCaseSensitive(j, "contacts");
-    if (strcmp(p->code, "buyer") == 0 && !cJSON_HasObjectItem(j, "preferences")
+    if (strcmp(p->code, "buyer") == 0 && cJSON_GetObjectItemCaseSensitive(j, "preferences") == NULL
         && deals_copy_preferences(r, id, type, main_contact(contacts)) != TS_OK) {
         return refuse(r, TS_ERROR, false);
     }
@@ -254,7 +254,7 @@ type_fits(const deals_head_t *d, const char *type)
 static bool
 stage_move_only(const cJSON *j)
 {
-    if (!cJSON_HasObjectItem(j, "stage")) {
+    if (cJSON_GetObjectItemCaseSensitive(j, "stage") == NULL) {
         return false;
     }
     const cJSON *it;

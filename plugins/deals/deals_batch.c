@@ -42,8 +42,8 @@ check_shape(ts_request_t *r, const cJSON *j, cJSON **fields)
     }
     deals_tags_check(cJSON_GetObjectItemCaseSensitive(j, "tags_add"), "tags_add", fields);
     deals_tags_check(cJSON_GetObjectItemCaseSensitive(j, "tags_remove"), "tags_remove", fields);
-    if (stage == NULL && agent == NULL && !cJSON_HasObjectItem(j, "tags_add")
-        && !cJSON_HasObjectItem(j, "tags_remove")) {
+    if (stage == NULL && agent == NULL && cJSON_GetObjectItemCaseSensitive(j, "tags_add") == NULL
+        && cJSON_GetObjectItemCaseSensitive(j, "tags_remove") == NULL) {
         deals_field(fields, "stage", "nothing to change: give stage, agent_id, tags_add or tags_remove");
     }
     return *fields ? TS_DECLINED : TS_OK;

@@ -199,7 +199,7 @@ deals_input_shape(ts_request_t *r, const cJSON *j, bool creating, cJSON **fields
             deals_field(fields, it->string, msg);
         }
     }
-    if (creating && !cJSON_HasObjectItem(j, "name")) {
+    if (creating && cJSON_GetObjectItemCaseSensitive(j, "name") == NULL) {
         deals_field(fields, "name", "required, 1 to 100 characters");
     }
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");

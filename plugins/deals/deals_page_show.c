@@ -109,7 +109,7 @@ render(ts_request_t *r, int64_t id, int status, cJSON *fields)
     }
     if (fields != NULL) {
         deals_tpl_errors(r, d, fields);
-        if (cJSON_HasObjectItem(fields, "lost_reason")) {
+        if (cJSON_GetObjectItemCaseSensitive(fields, "lost_reason") != NULL) {
             ts_tpl_show(d, "LOST_REASON_ERROR");
         }
         cJSON_Delete(fields);

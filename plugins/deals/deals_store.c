@@ -9,7 +9,7 @@ deals_field(cJSON **fields, const char *name, const char *msg)
     if (*fields == NULL) {
         *fields = cJSON_CreateObject();
     }
-    if (!cJSON_HasObjectItem(*fields, name)) {
+    if (cJSON_GetObjectItemCaseSensitive(*fields, name) == NULL) {
         cJSON_AddStringToObject(*fields, name, msg);
     }
 }
