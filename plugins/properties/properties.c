@@ -18,44 +18,52 @@ typedef struct {
     const char  *pattern;
     ts_handler_t handler;
     ts_role_t    role;
+    unsigned     flags;
 } route_t;
 
 #define P "/api/v1/properties"
 static const route_t routes[] = {
-    { TS_GET, P, properties_list, TS_ROLE_VIEWER },
-    { TS_POST, P, properties_create, TS_ROLE_AGENT },
-    { TS_GET, P "/map", properties_map_points, TS_ROLE_VIEWER },
-    { TS_POST, P "/batch", properties_batch, TS_ROLE_MANAGER },
-    { TS_GET, P "/types", properties_types_list, TS_ROLE_VIEWER },
-    { TS_GET, P "/features", properties_features_list, TS_ROLE_VIEWER },
-    { TS_PUT, P "/features/{code}", properties_features_put, TS_ROLE_ADMIN },
-    { TS_GET, P "/settings", properties_settings_show, TS_ROLE_VIEWER },
-    { TS_PUT | TS_PATCH, P "/settings", properties_settings_put, TS_ROLE_ADMIN },
-    { TS_GET, P "/transitions", properties_transitions_list, TS_ROLE_VIEWER },
-    { TS_PUT, P "/transitions", properties_transitions_put, TS_ROLE_ADMIN },
-    { TS_GET, P "/portals", properties_portals_list, TS_ROLE_VIEWER },
-    { TS_POST, P "/portals", properties_portal_add, TS_ROLE_ADMIN },
-    { TS_GET, P "/mls-check", properties_mls_check, TS_ROLE_VIEWER },
-    { TS_POST, P "/mls-check/depublish", properties_mls_depublish, TS_ROLE_MANAGER },
-    { TS_GET, P "/new-matches", properties_new_matches, TS_ROLE_VIEWER },
-    { TS_POST, P "/new-matches/seen", properties_new_matches_seen, TS_ROLE_AGENT },
-    { TS_GET, P "/{id}/matches", properties_property_matches, TS_ROLE_VIEWER },
-    { TS_GET, "/api/v1/leads/{id}/matches", properties_lead_matches, TS_ROLE_VIEWER },
+    { TS_GET, P, properties_list, TS_ROLE_VIEWER, 0 },
+    { TS_POST, P, properties_create, TS_ROLE_AGENT, 0 },
+    { TS_GET, P "/map", properties_map_points, TS_ROLE_VIEWER, 0 },
+    { TS_POST, P "/batch", properties_batch, TS_ROLE_MANAGER, 0 },
+    { TS_GET, P "/types", properties_types_list, TS_ROLE_VIEWER, 0 },
+    { TS_GET, P "/features", properties_features_list, TS_ROLE_VIEWER, 0 },
+    { TS_PUT, P "/features/{code}", properties_features_put, TS_ROLE_ADMIN, 0 },
+    { TS_GET, P "/settings", properties_settings_show, TS_ROLE_VIEWER, 0 },
+    { TS_PUT | TS_PATCH, P "/settings", properties_settings_put, TS_ROLE_ADMIN, 0 },
+    { TS_GET, P "/transitions", properties_transitions_list, TS_ROLE_VIEWER, 0 },
+    { TS_PUT, P "/transitions", properties_transitions_put, TS_ROLE_ADMIN, 0 },
+    { TS_GET, P "/portals", properties_portals_list, TS_ROLE_VIEWER, 0 },
+    { TS_POST, P "/portals", properties_portal_add, TS_ROLE_ADMIN, 0 },
+    { TS_GET, P "/mls-check", properties_mls_check, TS_ROLE_VIEWER, 0 },
+    { TS_POST, P "/mls-check/depublish", properties_mls_depublish, TS_ROLE_MANAGER, 0 },
+    { TS_GET, P "/new-matches", properties_new_matches, TS_ROLE_VIEWER, 0 },
+    { TS_POST, P "/new-matches/seen", properties_new_matches_seen, TS_ROLE_AGENT, 0 },
+    { TS_GET, P "/{id}/matches", properties_property_matches, TS_ROLE_VIEWER, 0 },
+    { TS_GET, "/api/v1/leads/{id}/matches", properties_lead_matches, TS_ROLE_VIEWER, 0 },
     { TS_POST | TS_DELETE, "/api/v1/leads/{id}/matches/{property}/dismiss",
-      properties_match_dismiss, TS_ROLE_AGENT },
-    { TS_GET, P "/{id}", properties_show, TS_ROLE_VIEWER },
-    { TS_PATCH, P "/{id}", properties_patch, TS_ROLE_AGENT },
-    { TS_DELETE, P "/{id}", properties_delete_one, TS_ROLE_AGENT },
-    { TS_GET, P "/{id}/history", properties_history, TS_ROLE_VIEWER },
-    { TS_GET, P "/{id}/media", properties_media_list, TS_ROLE_VIEWER },
-    { TS_POST, P "/{id}/media", properties_media_add, TS_ROLE_AGENT },
-    { TS_PUT, P "/{id}/media/order", properties_media_order, TS_ROLE_AGENT },
-    { TS_PATCH, P "/{id}/media/{mid}", properties_media_patch, TS_ROLE_AGENT },
-    { TS_DELETE, P "/{id}/media/{mid}", properties_media_delete, TS_ROLE_AGENT },
-    { TS_GET, P "/{id}/media/{mid}/file", properties_media_file, TS_ROLE_VIEWER },
-    { TS_GET, P "/{id}/publications", properties_publications_list, TS_ROLE_VIEWER },
-    { TS_PUT, P "/{id}/publications/{portal}", properties_publication_put, TS_ROLE_AGENT },
-    { TS_DELETE, P "/{id}/publications/{portal}", properties_publication_delete, TS_ROLE_AGENT },
+      properties_match_dismiss, TS_ROLE_AGENT, 0 },
+    { TS_GET, P "/{id}", properties_show, TS_ROLE_VIEWER, 0 },
+    { TS_PATCH, P "/{id}", properties_patch, TS_ROLE_AGENT, 0 },
+    { TS_DELETE, P "/{id}", properties_delete_one, TS_ROLE_AGENT, 0 },
+    { TS_GET, P "/{id}/history", properties_history, TS_ROLE_VIEWER, 0 },
+    { TS_GET, P "/{id}/media", properties_media_list, TS_ROLE_VIEWER, 0 },
+    { TS_POST, P "/{id}/media", properties_media_add, TS_ROLE_AGENT, 0 },
+    { TS_PUT, P "/{id}/media/order", properties_media_order, TS_ROLE_AGENT, 0 },
+    { TS_PATCH, P "/{id}/media/{mid}", properties_media_patch, TS_ROLE_AGENT, 0 },
+    { TS_DELETE, P "/{id}/media/{mid}", properties_media_delete, TS_ROLE_AGENT, 0 },
+    { TS_GET, P "/{id}/media/{mid}/file", properties_media_file, TS_ROLE_VIEWER, 0 },
+    { TS_GET, P "/{id}/publications", properties_publications_list, TS_ROLE_VIEWER, 0 },
+    { TS_PUT, P "/{id}/publications/{portal}", properties_publication_put, TS_ROLE_AGENT, 0 },
+    { TS_DELETE, P "/{id}/publications/{portal}", properties_publication_delete, TS_ROLE_AGENT, 0 },
+    { TS_GET, "/properties", properties_page_list, TS_ROLE_VIEWER, TS_ROUTE_HTML },
+    { TS_GET, "/properties/new", properties_page_form, TS_ROLE_AGENT, TS_ROUTE_HTML },
+    { TS_GET, "/properties/map", properties_page_map, TS_ROLE_VIEWER, TS_ROUTE_HTML },
+    { TS_GET, "/properties/mls-check", properties_page_mls, TS_ROLE_VIEWER, TS_ROUTE_HTML },
+    { TS_GET, "/properties/matches", properties_page_lead_matches, TS_ROLE_VIEWER, TS_ROUTE_HTML },
+    { TS_GET, "/properties/{id}", properties_page_show, TS_ROLE_VIEWER, TS_ROUTE_HTML },
+    { TS_GET, "/properties/{id}/edit", properties_page_form, TS_ROLE_AGENT, TS_ROUTE_HTML },
 };
 #undef P
 
@@ -64,8 +72,8 @@ properties_init(ts_plugin_ctx_t *ctx)
 {
     snprintf(module_dir, sizeof(module_dir), "%s", ts_plugin_dir(ctx));
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        if (ts_route_add_ex(ctx, routes[i].methods, routes[i].pattern, routes[i].handler, 0,
-                            routes[i].role) != TS_OK) {
+        if (ts_route_add_ex(ctx, routes[i].methods, routes[i].pattern, routes[i].handler,
+                            routes[i].flags, routes[i].role) != TS_OK) {
             return TS_ERROR;
         }
     }

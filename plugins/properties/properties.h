@@ -155,6 +155,17 @@ ts_db_result_t *properties_where_run(ts_request_t *r, const char *sql, propertie
 /* A file beside the plugin (its own modules). */
 const char *properties_module_path(const char *file);
 
+typedef struct {
+    cJSON      *items;          /* owned by the caller */
+    const char *next;
+    long long   total;
+    const char *sort;
+    bool        desc;
+} properties_page_t;
+int properties_list_query(ts_request_t *r, properties_page_t *pg);
+int properties_lead_matches_json(ts_request_t *r, int64_t lead, cJSON **out);
+int properties_property_matches_json(ts_request_t *r, int64_t id, cJSON **out);
+
 /* Handlers, by file. */
 int properties_list(ts_request_t *r);
 int properties_map_points(ts_request_t *r);
@@ -172,6 +183,12 @@ int properties_portals_list(ts_request_t *r);
 int properties_portal_add(ts_request_t *r);
 int properties_mls_check(ts_request_t *r);
 int properties_mls_depublish(ts_request_t *r);
+int properties_page_list(ts_request_t *r);
+int properties_page_map(ts_request_t *r);
+int properties_page_form(ts_request_t *r);
+int properties_page_show(ts_request_t *r);
+int properties_page_mls(ts_request_t *r);
+int properties_page_lead_matches(ts_request_t *r);
 int properties_lead_matches(ts_request_t *r);
 int properties_property_matches(ts_request_t *r);
 int properties_match_dismiss(ts_request_t *r);

@@ -396,8 +396,10 @@ list_item(ts_request_t *r, const ts_db_result_t *res, size_t i)
     " (SELECT d.title FROM property_descriptions d WHERE d.tenant_id = p.tenant_id AND" \
     " d.property_id = p.id ORDER BY d.lang = 'en' DESC, d.lang LIMIT 1) AS title"
 
+/* The page of the list the query asks for: TS_OK with pg filled, or the
+ * status already answered (a bad filter, an unknown view). */
 int
-properties_list(ts_request_t *r)
+properties_list_query(ts_request_t *r, properties_page_t *pg)
 {
     source_t s = { r, NULL, true };
     const char *sortv = ts_req_query(r, "sort"), *ls = ts_req_query(r, "limit");
@@ -462,12 +464,24 @@ properties_list(ts_request_t *r)
     for (size_t i = 0; i < n && i < (size_t) limit; i++) {
         cJSON_AddItemToArray(items, list_item(r, res, i));
     }
-    const char *next = NULL;
+    pg->next = NULL;
     if (n > (size_t) limit) {
-        next = cursor_encode(r->pool, ts_db_get(res, (size_t) limit - 1, "sort_key"),
-                             ts_db_get(res, (size_t) limit - 1, "id"));
+        pg->next = cursor_encode(r->pool, ts_db_get(res, (size_t) limit - 1, "sort_key"),
+                                 ts_db_get(res, (size_t) limit - 1, "id"));
     }
-    return ts_resp_list(r, items, next, ts_db_get_int(count, 0, "n"));
+    pg->items = items;
+    pg->total = ts_db_get_int(count, 0, "n");
+    pg->sort = sort->name;
+    pg->desc = desc;
+    return TS_OK;
+}
+
+int
+properties_list(ts_request_t *r)
+{
+    properties_page_t pg;
+    int rc = properties_list_query(r, &pg);
+    return rc == TS_OK ? ts_resp_list(r, pg.items, pg.next, pg.total) : rc;
 }
 
 /* The map: every filtered property with coordinates (at most 5000). */
