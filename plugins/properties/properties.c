@@ -64,6 +64,18 @@ static const route_t routes[] = {
     { TS_GET, "/properties/matches", properties_page_lead_matches, TS_ROLE_VIEWER, TS_ROUTE_HTML },
     { TS_GET, "/properties/{id}", properties_page_show, TS_ROLE_VIEWER, TS_ROUTE_HTML },
     { TS_GET, "/properties/{id}/edit", properties_page_form, TS_ROLE_AGENT, TS_ROUTE_HTML },
+    { TS_GET, "/public/v1/{tenant}/properties", properties_public_list, TS_ROLE_NONE,
+      TS_ROUTE_PUBLIC },
+    { TS_GET, "/public/v1/{tenant}/properties/{id}", properties_public_show, TS_ROLE_NONE,
+      TS_ROUTE_PUBLIC },
+    { TS_GET, "/public/v1/{tenant}/properties/{id}/jsonld", properties_public_jsonld, TS_ROLE_NONE,
+      TS_ROUTE_PUBLIC },
+    { TS_POST, "/public/v1/{tenant}/properties/{id}/view", properties_public_view, TS_ROLE_NONE,
+      TS_ROUTE_PUBLIC | TS_ROUTE_NO_CSRF },
+    { TS_GET, "/public/v1/{tenant}/media/{mid}/{variant}", properties_public_media, TS_ROLE_NONE,
+      TS_ROUTE_PUBLIC },
+    { TS_GET, "/p/{tenant}/{id}", properties_public_page, TS_ROLE_NONE,
+      TS_ROUTE_PUBLIC | TS_ROUTE_HTML },
 };
 #undef P
 

@@ -226,6 +226,19 @@
         }
     }
 
+    // The public page: schema.org JSON-LD for crawlers, and the view beacon
+    // (counted once an hour per visitor by the server).
+    var pub = document.getElementById('public-property');
+    if (pub) {
+        fetch(pub.getAttribute('data-jsonld')).then(function (r) { return r.text(); }).then(function (t) {
+            var s = document.createElement('script');
+            s.type = 'application/ld+json';
+            s.textContent = t;
+            document.head.appendChild(s);
+        });
+        fetch(pub.getAttribute('data-beacon'), { method: 'POST', credentials: 'omit' });
+    }
+
     // The map of the filtered properties.
     var map = document.getElementById('map');
     if (map && window.L) {
