@@ -105,6 +105,19 @@ public_one(ts_request_t *r, int64_t *id)
                           " AND p.id = ? AND " ON_SITE, "i", *id);
 }
 
+/* The listing of a public route: TS_OK, or the 404 answered. */
+static int
+public_target(ts_request_t *r, int64_t *id, ts_db_result_t **res)
+{
+    int rc = tenant_check(r);
+    if (rc != TS_OK) {
+        return rc;
+    }
+    *res = public_one(r, id);
+    return ts_db_rows(*res) == 1 ? TS_OK
+                                 : ts_resp_error(r, 404, "not_found", "no such property", NULL);
+}
+
 static cJSON *
 public_record(ts_request_t *r, int64_t id, const ts_db_result_t *res)
 {
@@ -137,14 +150,11 @@ public_record(ts_request_t *r, int64_t id, const ts_db_result_t *res)
 int
 properties_public_show(ts_request_t *r)
 {
-    int rc = tenant_check(r);
+    int64_t id = 0;
+    ts_db_result_t *res;
+    int rc = public_target(r, &id, &res);
     if (rc != TS_OK) {
         return rc;
-    }
-    int64_t id = 0;
-    ts_db_result_t *res = public_one(r, &id);
-    if (ts_db_rows(res) != 1) {
-        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
     }
     ts_resp_header(r, "Access-Control-Allow-Origin", "*");
     return ts_resp_data(r, 200, public_record(r, id, res));
@@ -170,14 +180,11 @@ properties_public_media(ts_request_t *r)
 int
 properties_public_view(ts_request_t *r)
 {
-    int rc = tenant_check(r);
+    int64_t id = 0;
+    ts_db_result_t *res;
+    int rc = public_target(r, &id, &res);
     if (rc != TS_OK) {
         return rc;
-    }
-    int64_t id = 0;
-    ts_db_result_t *res = public_one(r, &id);
-    if (ts_db_rows(res) != 1) {
-        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
     }
     const char *addr = ts_req_remote_addr(r), *ua = ts_req_header(r, "User-Agent");
     const char *who = ts_psprintf(r->pool, "%lld|%s|%s", (long long) r->tenant->id,
@@ -274,14 +281,11 @@ jsonld(ts_request_t *r, int64_t id, const cJSON *rec)
 int
 properties_public_jsonld(ts_request_t *r)
 {
-    int rc = tenant_check(r);
+    int64_t id = 0;
+    ts_db_result_t *res;
+    int rc = public_target(r, &id, &res);
     if (rc != TS_OK) {
         return rc;
-    }
-    int64_t id = 0;
-    ts_db_result_t *res = public_one(r, &id);
-    if (ts_db_rows(res) != 1) {
-        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
     }
     cJSON *rec = public_record(r, id, res);
     cJSON *ld = jsonld(r, id, rec);
@@ -300,14 +304,11 @@ properties_public_jsonld(ts_request_t *r)
 int
 properties_public_page(ts_request_t *r)
 {
-    int rc = tenant_check(r);
+    int64_t id = 0;
+    ts_db_result_t *res;
+    int rc = public_target(r, &id, &res);
     if (rc != TS_OK) {
         return rc;
-    }
-    int64_t id = 0;
-    ts_db_result_t *res = public_one(r, &id);
-    if (ts_db_rows(res) != 1) {
-        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
     }
     cJSON *rec = public_record(r, id, res);
     ts_pool_cleanup_add(r->pool, (void (*)(void *)) cJSON_Delete, rec);
