@@ -126,6 +126,7 @@ int properties_completeness_update(ts_request_t *r, int64_t id);
  * and whether the caller may change it. */
 ts_db_result_t *properties_load(ts_request_t *r, int64_t id, bool with_deleted);
 int  properties_id_param(ts_request_t *r, int64_t *id);
+int  properties_target(ts_request_t *r, bool edit, int64_t *id, ts_db_result_t **res);
 bool properties_may_edit(ts_request_t *r, const ts_db_result_t *res);
 int  properties_refuse_edit(ts_request_t *r);
 int  properties_validation_error(ts_request_t *r, cJSON *errors);
@@ -150,6 +151,10 @@ typedef struct {
     int         n;
 } properties_where_t;
 void properties_where_add(properties_where_t *w, const char *frag, int nargs, const char *arg);
+const char *properties_in_list(ts_request_t *r, properties_where_t *w, const char *col,
+                               const char *csv, int max);
+void properties_where_in(ts_request_t *r, properties_where_t *w, const char *col, const char *csv,
+                         int max);
 ts_db_result_t *properties_where_run(ts_request_t *r, const char *sql, properties_where_t *w);
 
 /* A file beside the plugin (its own modules). */

@@ -434,6 +434,15 @@ properties_list_query(ts_request_t *r, properties_page_t *pg)
         return properties_validation_error(r, errors);
     }
     cJSON_Delete(errors);
+    /* A range filter on the sort column leaves out its NULLs: sort on the
+     * column itself, so that an index can give the order. */
+    const char *expr = sort->expr;
+    if (strcmp(sort->name, "price") == 0 && (get(&s, "price_min") || get(&s, "price_max"))) {
+        expr = "p.price";
+    } else if (strcmp(sort->name, "built_area") == 0
+               && (get(&s, "built_area_min") || get(&s, "built_area_max"))) {
+        expr = "p.built_area";
+    }
     ts_db_result_t *count = properties_where_run(r, ts_psprintf(r->pool, "SELECT COUNT(*) AS n FROM properties p"
                                                " WHERE %s", w.sql), &w);
     if (count == NULL) {
@@ -443,9 +452,9 @@ properties_list_query(ts_request_t *r, properties_page_t *pg)
         const char *op = desc ? "<" : ">";
         const char *frag = sort->numeric
             ? ts_psprintf(r->pool, "(%s %s CAST(? AS SIGNED) OR (%s = CAST(? AS SIGNED) AND"
-                                   " p.id %s CAST(? AS SIGNED)))", sort->expr, op, sort->expr, op)
+                                   " p.id %s CAST(? AS SIGNED)))", expr, op, expr, op)
             : ts_psprintf(r->pool, "(%s %s ? OR (%s = ? AND p.id %s CAST(? AS SIGNED)))",
-                          sort->expr, op, sort->expr, op);
+                          expr, op, expr, op);
         properties_where_add(&w, frag, 2, cval);
         w.args[w.n++] = cid;
     }
@@ -454,7 +463,7 @@ properties_list_query(ts_request_t *r, properties_page_t *pg)
         "SELECT %s, %s AS sort_key" LIST_EXTRA " FROM properties p"
         " LEFT JOIN users u ON u.tenant_id = p.tenant_id AND u.id = p.agent_id"
         " WHERE %s ORDER BY %s %s, p.id %s LIMIT %ld",
-        properties_select_columns, sort->expr, w.sql, sort->expr, dir, dir, limit + 1);
+        properties_select_columns, expr, w.sql, expr, dir, dir, limit + 1);
     ts_db_result_t *res = properties_where_run(r, sql, &w);
     if (res == NULL) {
         return TS_ERROR;

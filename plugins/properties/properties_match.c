@@ -224,12 +224,14 @@ properties_lead_matches_json(ts_request_t *r, int64_t lead, cJSON **out)
                              : "p.transaction = 'sale'", 0, NULL);
     }
     if (cJSON_GetArraySize(p.types) > 0) {
-        properties_where_add(&w, "FIND_IN_SET(p.type, ?)", 1, csv(r, p.types, 50));
+        properties_where_in(r, &w, "p.type", csv(r, p.types, 10), 10);
     }
+    /* Chosen places: the towns they stand for (chosen towns, the towns of
+     * chosen areas, other spellings), or a property whose area is chosen. */
     if (cJSON_GetArraySize(p.towns) + cJSON_GetArraySize(p.areas) > 0) {
-        properties_where_add(&w, "(FIND_IN_SET(p.town, ?) OR FIND_IN_SET(p.area, ?))", 1,
-                             lead_towns(r, &p));
-        w.args[w.n++] = csv(r, p.areas, 50);
+        const char *towns = properties_in_list(r, &w, "p.town", lead_towns(r, &p), 30);
+        const char *areas = properties_in_list(r, &w, "p.area", csv(r, p.areas, 10), 10);
+        properties_where_add(&w, ts_psprintf(r->pool, "(%s OR %s)", towns, areas), 0, NULL);
     }
     const cJSON *tag;
     int ntags = 0;

@@ -245,19 +245,10 @@ int
 properties_duplicate(ts_request_t *r)
 {
     int64_t id;
-    int rc = properties_id_param(r, &id);
+    ts_db_result_t *res;
+    int rc = properties_target(r, true, &id, &res);
     if (rc != TS_OK) {
         return rc;
-    }
-    ts_db_result_t *res = properties_load(r, id, false);
-    if (res == NULL) {
-        return TS_ERROR;
-    }
-    if (ts_db_rows(res) == 0) {
-        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
-    }
-    if (!properties_may_edit(r, res)) {
-        return properties_refuse_edit(r);
     }
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(ts_req_json(r), "count");
     if (!cJSON_IsNumber(c) || c->valuedouble < 1 || c->valuedouble > 20
