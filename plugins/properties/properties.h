@@ -129,6 +129,7 @@ int properties_completeness_update(ts_request_t *r, int64_t id);
  * and whether the caller may change it. */
 ts_db_result_t *properties_load(ts_request_t *r, int64_t id, bool with_deleted);
 int  properties_id_param(ts_request_t *r, int64_t *id);
+int  properties_target(ts_request_t *r, bool edit, int64_t *id, ts_db_result_t **res);
 bool properties_may_edit(ts_request_t *r, const ts_db_result_t *res);
 int  properties_refuse_edit(ts_request_t *r);
 int  properties_validation_error(ts_request_t *r, cJSON *errors);
@@ -153,10 +154,25 @@ typedef struct {
     int         n;
 } properties_where_t;
 void properties_where_add(properties_where_t *w, const char *frag, int nargs, const char *arg);
+const char *properties_in_list(ts_request_t *r, properties_where_t *w, const char *col,
+                               const char *csv, int max);
+void properties_where_in(ts_request_t *r, properties_where_t *w, const char *col, const char *csv,
+                         int max);
 ts_db_result_t *properties_where_run(ts_request_t *r, const char *sql, properties_where_t *w);
 
 /* A file beside the plugin (its own modules). */
 const char *properties_module_path(const char *file);
+
+typedef struct {
+    cJSON      *items;          /* owned by the caller */
+    const char *next;
+    long long   total;
+    const char *sort;
+    bool        desc;
+} properties_page_t;
+int properties_list_query(ts_request_t *r, properties_page_t *pg);
+int properties_lead_matches_json(ts_request_t *r, int64_t lead, cJSON **out);
+int properties_property_matches_json(ts_request_t *r, int64_t id, cJSON **out);
 
 /* Handlers, by file. */
 int properties_list(ts_request_t *r);
@@ -175,7 +191,24 @@ int properties_portals_list(ts_request_t *r);
 int properties_portal_add(ts_request_t *r);
 int properties_mls_check(ts_request_t *r);
 int properties_mls_depublish(ts_request_t *r);
+int properties_page_list(ts_request_t *r);
+int properties_page_map(ts_request_t *r);
+int properties_page_form(ts_request_t *r);
+int properties_page_show(ts_request_t *r);
+int properties_page_mls(ts_request_t *r);
+int properties_page_lead_matches(ts_request_t *r);
 int properties_lead_matches(ts_request_t *r);
+int properties_project_list(ts_request_t *r);
+int properties_project_create(ts_request_t *r);
+int properties_project_show(ts_request_t *r);
+int properties_typology_create(ts_request_t *r);
+int properties_duplicate(ts_request_t *r);
+int properties_public_list(ts_request_t *r);
+int properties_public_show(ts_request_t *r);
+int properties_public_jsonld(ts_request_t *r);
+int properties_public_view(ts_request_t *r);
+int properties_public_media(ts_request_t *r);
+int properties_public_page(ts_request_t *r);
 int properties_property_matches(ts_request_t *r);
 int properties_match_dismiss(ts_request_t *r);
 int properties_new_matches(ts_request_t *r);

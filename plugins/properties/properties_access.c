@@ -26,6 +26,28 @@ properties_load(ts_request_t *r, int64_t id, bool with_deleted)
     return ts_db_query(r, sql, "i", id);
 }
 
+/* The property of a route with {id}: TS_OK with *res, or the 404 or 403
+ * answered (edit: the caller must be allowed to change it). */
+int
+properties_target(ts_request_t *r, bool edit, int64_t *id, ts_db_result_t **res)
+{
+    int rc = properties_id_param(r, id);
+    if (rc != TS_OK) {
+        return rc;
+    }
+    *res = properties_load(r, *id, false);
+    if (*res == NULL) {
+        return TS_ERROR;
+    }
+    if (ts_db_rows(*res) == 0) {
+        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
+    }
+    if (edit && !properties_may_edit(r, *res)) {
+        return properties_refuse_edit(r);
+    }
+    return TS_OK;
+}
+
 bool
 properties_may_edit(ts_request_t *r, const ts_db_result_t *res)
 {

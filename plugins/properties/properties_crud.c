@@ -241,19 +241,10 @@ int
 properties_delete_one(ts_request_t *r)
 {
     int64_t id;
-    int rc = properties_id_param(r, &id);
+    ts_db_result_t *res;
+    int rc = properties_target(r, true, &id, &res);
     if (rc != TS_OK) {
         return rc;
-    }
-    ts_db_result_t *res = properties_load(r, id, false);
-    if (res == NULL) {
-        return TS_ERROR;
-    }
-    if (ts_db_rows(res) == 0) {
-        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
-    }
-    if (!properties_may_edit(r, res)) {
-        return properties_refuse_edit(r);
     }
     if (ts_db_begin(r) != TS_OK) {
         return TS_ERROR;

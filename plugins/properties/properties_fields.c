@@ -86,6 +86,9 @@ static bool
 exists(ts_request_t *r, properties_kind_t kind, const char *v)
 {
     ts_db_result_t *res = NULL;
+    /* Ids bind as integers: the core caches a statement by its text with the
+     * types it was first given, and other files run these texts with 'i'. */
+    int64_t n = strtoll(v, NULL, 10);
     switch (kind) {
     case F_TYPE:
         res = ts_db_query(r, "SELECT 1 FROM property_types WHERE tenant_id IN (0, {tenant})"
@@ -93,19 +96,19 @@ exists(ts_request_t *r, properties_kind_t kind, const char *v)
         break;
     case F_OWNER:
         res = ts_db_query(r, "SELECT 1 FROM relations WHERE tenant_id = {tenant} AND id = ?"
-                             " AND deleted_at IS NULL", "s", v);
+                             " AND deleted_at IS NULL", "i", n);
         break;
     case F_AGENT:
         res = ts_db_query(r, "SELECT 1 FROM users WHERE tenant_id = {tenant} AND id = ?"
-                             " AND status <> 'disabled'", "s", v);
+                             " AND status <> 'disabled'", "i", n);
         break;
     case F_PROJECT:
         res = ts_db_query(r, "SELECT 1 FROM property_projects WHERE tenant_id = {tenant}"
-                             " AND id = ? AND deleted_at IS NULL", "s", v);
+                             " AND id = ? AND deleted_at IS NULL", "i", n);
         break;
     case F_TYPOLOGY:
         res = ts_db_query(r, "SELECT 1 FROM property_typologies WHERE tenant_id = {tenant}"
-                             " AND id = ?", "s", v);
+                             " AND id = ?", "i", n);
         break;
     default:
         return true;

@@ -1,5 +1,7 @@
-/* properties_images.so: header reading and resized variants with libvips
+/* properties_images.so: the type of a file (libmagic), header reading and
+ * resized variants (libvips)
  * (see properties_images.h for why this is a module of its own). */
+#include <magic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <vips/vips.h>
@@ -54,11 +56,14 @@ variants(const char *path, const void *data, size_t size, const char *const *out
          const int *sizes, int n)
 {
     const char *err = start();
-    for (int i = 0; err == NULL && i < n; i++) {
+    /* The largest variant (the last) comes from the upload, decoded once and
+     * shrunk while loading; the smaller ones from that JPEG, which is quick. */
+    for (int i = n - 1; err == NULL && i >= 0; i--) {
         VipsImage *out = NULL;
+        const char *src = i < n - 1 ? outs[n - 1] : path;
         /* thumbnail applies the EXIF orientation and shrinks while loading. */
-        int rc = path
-            ? vips_thumbnail(path, &out, sizes[i], "height", sizes[i], "size", VIPS_SIZE_DOWN,
+        int rc = src
+            ? vips_thumbnail(src, &out, sizes[i], "height", sizes[i], "size", VIPS_SIZE_DOWN,
                              NULL)
             : vips_thumbnail_buffer((void *) data, size, &out, sizes[i], "height", sizes[i],
                                     "size", VIPS_SIZE_DOWN, NULL);
@@ -78,6 +83,23 @@ variants(const char *path, const void *data, size_t size, const char *const *out
     return err;
 }
 
+static const char *
+mime(const char *path, const void *data, size_t size)
+{
+    static magic_t magic;
+    if (magic == NULL) {
+        magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+        if (magic == NULL || magic_load(magic, NULL) != 0) {
+            if (magic != NULL) {
+                magic_close(magic);
+            }
+            magic = NULL;
+            return NULL;
+        }
+    }
+    return path ? magic_file(magic, path) : magic_buffer(magic, data, size);
+}
+
 __attribute__((visibility("default"))) const properties_images_t properties_images = {
-    PROPERTIES_IMAGES_ABI, dims, variants
+    PROPERTIES_IMAGES_ABI, mime, dims, variants
 };

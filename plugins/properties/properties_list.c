@@ -396,8 +396,10 @@ list_item(ts_request_t *r, const ts_db_result_t *res, size_t i)
     " (SELECT d.title FROM property_descriptions d WHERE d.tenant_id = p.tenant_id AND" \
     " d.property_id = p.id ORDER BY d.lang = 'en' DESC, d.lang LIMIT 1) AS title"
 
+/* The page of the list the query asks for: TS_OK with pg filled, or the
+ * status already answered (a bad filter, an unknown view). */
 int
-properties_list(ts_request_t *r)
+properties_list_query(ts_request_t *r, properties_page_t *pg)
 {
     source_t s = { r, NULL, true };
     const char *sortv = ts_req_query(r, "sort"), *ls = ts_req_query(r, "limit");
@@ -432,6 +434,15 @@ properties_list(ts_request_t *r)
         return properties_validation_error(r, errors);
     }
     cJSON_Delete(errors);
+    /* A range filter on the sort column leaves out its NULLs: sort on the
+     * column itself, so that an index can give the order. */
+    const char *expr = sort->expr;
+    if (strcmp(sort->name, "price") == 0 && (get(&s, "price_min") || get(&s, "price_max"))) {
+        expr = "p.price";
+    } else if (strcmp(sort->name, "built_area") == 0
+               && (get(&s, "built_area_min") || get(&s, "built_area_max"))) {
+        expr = "p.built_area";
+    }
     ts_db_result_t *count = properties_where_run(r, ts_psprintf(r->pool, "SELECT COUNT(*) AS n FROM properties p"
                                                " WHERE %s", w.sql), &w);
     if (count == NULL) {
@@ -441,9 +452,9 @@ properties_list(ts_request_t *r)
         const char *op = desc ? "<" : ">";
         const char *frag = sort->numeric
             ? ts_psprintf(r->pool, "(%s %s CAST(? AS SIGNED) OR (%s = CAST(? AS SIGNED) AND"
-                                   " p.id %s CAST(? AS SIGNED)))", sort->expr, op, sort->expr, op)
+                                   " p.id %s CAST(? AS SIGNED)))", expr, op, expr, op)
             : ts_psprintf(r->pool, "(%s %s ? OR (%s = ? AND p.id %s CAST(? AS SIGNED)))",
-                          sort->expr, op, sort->expr, op);
+                          expr, op, expr, op);
         properties_where_add(&w, frag, 2, cval);
         w.args[w.n++] = cid;
     }
@@ -452,7 +463,7 @@ properties_list(ts_request_t *r)
         "SELECT %s, %s AS sort_key" LIST_EXTRA " FROM properties p"
         " LEFT JOIN users u ON u.tenant_id = p.tenant_id AND u.id = p.agent_id"
         " WHERE %s ORDER BY %s %s, p.id %s LIMIT %ld",
-        properties_select_columns, sort->expr, w.sql, sort->expr, dir, dir, limit + 1);
+        properties_select_columns, expr, w.sql, expr, dir, dir, limit + 1);
     ts_db_result_t *res = properties_where_run(r, sql, &w);
     if (res == NULL) {
         return TS_ERROR;
@@ -462,12 +473,24 @@ properties_list(ts_request_t *r)
     for (size_t i = 0; i < n && i < (size_t) limit; i++) {
         cJSON_AddItemToArray(items, list_item(r, res, i));
     }
-    const char *next = NULL;
+    pg->next = NULL;
     if (n > (size_t) limit) {
-        next = cursor_encode(r->pool, ts_db_get(res, (size_t) limit - 1, "sort_key"),
-                             ts_db_get(res, (size_t) limit - 1, "id"));
+        pg->next = cursor_encode(r->pool, ts_db_get(res, (size_t) limit - 1, "sort_key"),
+                                 ts_db_get(res, (size_t) limit - 1, "id"));
     }
-    return ts_resp_list(r, items, next, ts_db_get_int(count, 0, "n"));
+    pg->items = items;
+    pg->total = ts_db_get_int(count, 0, "n");
+    pg->sort = sort->name;
+    pg->desc = desc;
+    return TS_OK;
+}
+
+int
+properties_list(ts_request_t *r)
+{
+    properties_page_t pg;
+    int rc = properties_list_query(r, &pg);
+    return rc == TS_OK ? ts_resp_list(r, pg.items, pg.next, pg.total) : rc;
 }
 
 /* The map: every filtered property with coordinates (at most 5000). */

@@ -174,13 +174,10 @@ lead_towns(ts_request_t *r, const prefs_t *p)
     return csv_rows(r, res, "name", towns);
 }
 
+/* The matches of one lead as a JSON list: TS_OK, or the status answered. */
 int
-properties_lead_matches(ts_request_t *r)
+properties_lead_matches_json(ts_request_t *r, int64_t lead, cJSON **out)
 {
-    int64_t lead;
-    if (ts_req_param_id(r, "id", &lead) != TS_OK) {
-        return ts_resp_error(r, 404, "not_found", "no such lead", NULL);
-    }
     ts_db_result_t *lr = ts_db_query(r, "SELECT " LEAD_COLS " FROM contacts c WHERE"
                                         " c.tenant_id = {tenant} AND c.id = ? AND"
                                         " c.deleted_at IS NULL", "i", lead);
@@ -227,12 +224,14 @@ properties_lead_matches(ts_request_t *r)
                              : "p.transaction = 'sale'", 0, NULL);
     }
     if (cJSON_GetArraySize(p.types) > 0) {
-        properties_where_add(&w, "FIND_IN_SET(p.type, ?)", 1, csv(r, p.types, 50));
+        properties_where_in(r, &w, "p.type", csv(r, p.types, 10), 10);
     }
+    /* Chosen places: the towns they stand for (chosen towns, the towns of
+     * chosen areas, other spellings), or a property whose area is chosen. */
     if (cJSON_GetArraySize(p.towns) + cJSON_GetArraySize(p.areas) > 0) {
-        properties_where_add(&w, "(FIND_IN_SET(p.town, ?) OR FIND_IN_SET(p.area, ?))", 1,
-                             lead_towns(r, &p));
-        w.args[w.n++] = csv(r, p.areas, 50);
+        const char *towns = properties_in_list(r, &w, "p.town", lead_towns(r, &p), 30);
+        const char *areas = properties_in_list(r, &w, "p.area", csv(r, p.areas, 10), 10);
+        properties_where_add(&w, ts_psprintf(r->pool, "(%s OR %s)", towns, areas), 0, NULL);
     }
     const cJSON *tag;
     int ntags = 0;
@@ -265,7 +264,20 @@ properties_lead_matches(ts_request_t *r)
         explain(r, &p, res, i, o);
         cJSON_AddItemToArray(a, o);
     }
-    return ts_resp_list(r, a, NULL, cJSON_GetArraySize(a));
+    *out = a;
+    return TS_OK;
+}
+
+int
+properties_lead_matches(ts_request_t *r)
+{
+    int64_t lead;
+    cJSON *a;
+    if (ts_req_param_id(r, "id", &lead) != TS_OK) {
+        return ts_resp_error(r, 404, "not_found", "no such lead", NULL);
+    }
+    int rc = properties_lead_matches_json(r, lead, &a);
+    return rc == TS_OK ? ts_resp_list(r, a, NULL, cJSON_GetArraySize(a)) : rc;
 }
 
 /* The leads (and buyer contacts) a property fits; also what the "new
@@ -341,13 +353,8 @@ lead_item(ts_request_t *r, const ts_db_result_t *leads, size_t i, const ts_db_re
 }
 
 int
-properties_property_matches(ts_request_t *r)
+properties_property_matches_json(ts_request_t *r, int64_t id, cJSON **out)
 {
-    int64_t id;
-    int rc = properties_id_param(r, &id);
-    if (rc != TS_OK) {
-        return rc;
-    }
     ts_db_result_t *pr = properties_load(r, id, false);
     if (pr == NULL) {
         return TS_ERROR;
@@ -363,7 +370,20 @@ properties_property_matches(ts_request_t *r)
     for (size_t i = 0; i < ts_db_rows(leads) && i < MATCH_LIMIT; i++) {
         cJSON_AddItemToArray(a, lead_item(r, leads, i, pr));
     }
-    return ts_resp_list(r, a, NULL, (long long) ts_db_rows(leads));
+    *out = a;
+    return TS_OK;
+}
+
+int
+properties_property_matches(ts_request_t *r)
+{
+    int64_t id;
+    cJSON *a;
+    int rc = properties_id_param(r, &id);
+    if (rc == TS_OK) {
+        rc = properties_property_matches_json(r, id, &a);
+    }
+    return rc == TS_OK ? ts_resp_list(r, a, NULL, cJSON_GetArraySize(a)) : rc;
 }
 
 /* POST (dismiss) and DELETE (bring back) /api/v1/leads/{id}/matches/{property}. */

@@ -6,7 +6,6 @@
  * floor-plan tag, and serving through nginx after the access check. */
 #include <errno.h>
 #include <fcntl.h>
-#include <magic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,27 +24,6 @@ static const struct { const char *name; int size; } variants[] = {
     { "thumb", 320 }, { "medium", 960 }, { "large", 1920 },
 };
 #define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
-
-/* libmagic loads its database lazily, in the worker. */
-static magic_t magic;
-
-static const char *
-mime_of(const ts_part_t *part)
-{
-    if (magic == NULL) {
-        magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
-        if (magic == NULL || magic_load(magic, NULL) != 0) {
-            ts_log_error("libmagic: cannot load its database");
-            if (magic != NULL) {
-                magic_close(magic);
-            }
-            magic = NULL;
-            return NULL;
-        }
-    }
-    return part->path ? magic_file(magic, part->path)
-                      : magic_buffer(magic, part->data, part->size);
-}
 
 /* properties_images.so, opened once per worker at the first photo. */
 static const properties_images_t *
@@ -248,22 +226,11 @@ one_media(ts_request_t *r, int64_t mid)
     return ts_db_rows(res) == 1 ? media_item(r, res, 0) : NULL;
 }
 
-/* The property of a media route: TS_OK, or the answer already given. */
 static int
 target(ts_request_t *r, bool edit, int64_t *id)
 {
-    int rc = properties_id_param(r, id);
-    if (rc != TS_OK) {
-        return rc;
-    }
-    ts_db_result_t *res = properties_load(r, *id, false);
-    if (res == NULL) {
-        return TS_ERROR;
-    }
-    if (ts_db_rows(res) == 0) {
-        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
-    }
-    return edit && !properties_may_edit(r, res) ? properties_refuse_edit(r) : TS_OK;
+    ts_db_result_t *res;
+    return properties_target(r, edit, id, &res);
 }
 
 static int
@@ -391,8 +358,10 @@ properties_media_add(ts_request_t *r)
         return refuse(r, 413, "body_too_large", "the file is larger than 25 MB");
     }
     /* The content decides, never the name or the part's Content-Type. */
-    const char *mime = mime_of(part);
+    const properties_images_t *im = images();
+    const char *mime = im ? im->mime(part->path, part->data, part->size) : NULL;
     if (mime == NULL) {
+        ts_log_error("libmagic cannot tell the type of an upload");
         return TS_ERROR;
     }
     bool allowed = photo ? (strcmp(mime, "image/jpeg") == 0 || strcmp(mime, "image/png") == 0
@@ -424,10 +393,6 @@ properties_media_add(ts_request_t *r)
         return TS_ERROR;
     }
     if (photo) {
-        const properties_images_t *im = images();
-        if (im == NULL) {
-            return TS_ERROR;
-        }
         const char *err = check_pixels(im, part, &d);
         if (err != NULL) {
             return refuse(r, strstr(err, "pixels") ? 413 : 415,

@@ -47,27 +47,6 @@ portal_known(ts_request_t *r, const char *portal)
     return ts_db_rows(res) > 0;
 }
 
-/* The property for a publication route: 404, 403 or TS_OK with *res. */
-static int
-target(ts_request_t *r, bool edit, int64_t *id, ts_db_result_t **res)
-{
-    int rc = properties_id_param(r, id);
-    if (rc != TS_OK) {
-        return rc;
-    }
-    *res = properties_load(r, *id, false);
-    if (*res == NULL) {
-        return TS_ERROR;
-    }
-    if (ts_db_rows(*res) == 0) {
-        return ts_resp_error(r, 404, "not_found", "no such property", NULL);
-    }
-    if (edit && !properties_may_edit(r, *res)) {
-        return properties_refuse_edit(r);
-    }
-    return TS_OK;
-}
-
 static ts_db_result_t *
 publications(ts_request_t *r, int64_t id, const char *portal)
 {
@@ -101,7 +80,7 @@ properties_publications_list(ts_request_t *r)
 {
     int64_t id;
     ts_db_result_t *res;
-    int rc = target(r, false, &id, &res);
+    int rc = properties_target(r, false, &id, &res);
     if (rc != TS_OK) {
         return rc;
     }
@@ -117,7 +96,7 @@ properties_publication_put(ts_request_t *r)
 {
     int64_t id;
     ts_db_result_t *res;
-    int rc = target(r, true, &id, &res);
+    int rc = properties_target(r, true, &id, &res);
     if (rc != TS_OK) {
         return rc;
     }
@@ -175,7 +154,7 @@ properties_publication_delete(ts_request_t *r)
 {
     int64_t id;
     ts_db_result_t *res;
-    int rc = target(r, true, &id, &res);
+    int rc = properties_target(r, true, &id, &res);
     if (rc != TS_OK) {
         return rc;
     }

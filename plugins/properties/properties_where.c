@@ -19,6 +19,31 @@ properties_where_add(properties_where_t *w, const char *frag, int nargs, const c
     }
 }
 
+/* "col IN (?, ?, ...)" for the values of a comma-separated list (at most
+ * max): a fixed fragment per count, the values bound in order, and the index
+ * on col usable (FIND_IN_SET is not). The caller appends the fragment next. */
+const char *
+properties_in_list(ts_request_t *r, properties_where_t *w, const char *col, const char *csv,
+                   int max)
+{
+    char *copy = ts_pstrdup(r->pool, csv ? csv : ""), *save = NULL;
+    char *frag = ts_psprintf(r->pool, "%s IN (", col);
+    int n = 0;
+    for (char *t = strtok_r(copy, ",", &save); t && n < max && w->n < PROPERTIES_MAXP;
+         t = strtok_r(NULL, ",", &save)) {
+        frag = ts_psprintf(r->pool, "%s%s?", frag, n++ ? ", " : "");
+        w->args[w->n++] = t;
+    }
+    return n ? ts_psprintf(r->pool, "%s)", frag) : "FALSE";
+}
+
+void
+properties_where_in(ts_request_t *r, properties_where_t *w, const char *col, const char *csv,
+                    int max)
+{
+    properties_where_add(w, properties_in_list(r, w, col, csv, max), 0, NULL);
+}
+
 #define ARGS(w) (w).args[0], (w).args[1], (w).args[2], (w).args[3], (w).args[4], (w).args[5], \
     (w).args[6], (w).args[7], (w).args[8], (w).args[9], (w).args[10], (w).args[11], \
     (w).args[12], (w).args[13], (w).args[14], (w).args[15], (w).args[16], (w).args[17], \
