@@ -13,6 +13,7 @@
 
 typedef struct {
     char       *sql;        /* the text as the caller wrote it */
+    char       *types;      /* and its types: the same text may come with others */
     MYSQL_STMT *st;
     int         nparams;
     char        kinds[MAX_PARAMS];   /* 'T' for the tenant, else the caller's type */
@@ -62,6 +63,7 @@ disconnect(ts_dbconn_t *c)
             mysql_stmt_close(c->cache[i].st);
         }
         free(c->cache[i].sql);
+        free(c->cache[i].types);
     }
     memset(c->cache, 0, sizeof(c->cache));
     if (c->my != NULL) {
@@ -223,10 +225,11 @@ slot_of(const char *sql)
 static cached_t *
 prepare(ts_dbconn_t *c, const char *sql, const char *types)
 {
+    types = types ? types : "";
     unsigned s = slot_of(sql);
     for (unsigned i = 0; i < 4; i++) {
         cached_t *e = &c->cache[(s + i) % CACHE_SLOTS];
-        if (e->sql != NULL && strcmp(e->sql, sql) == 0) {
+        if (e->sql != NULL && strcmp(e->sql, sql) == 0 && strcmp(e->types, types) == 0) {
             return e;
         }
     }
@@ -240,6 +243,7 @@ prepare(ts_dbconn_t *c, const char *sql, const char *types)
         e = &c->cache[(s + (c->next_evict++ % 4)) % CACHE_SLOTS];
         mysql_stmt_close(e->st);
         free(e->sql);
+        free(e->types);
         memset(e, 0, sizeof(*e));
     }
     size_t len = strlen(sql) + 64;
@@ -268,6 +272,7 @@ prepare(ts_dbconn_t *c, const char *sql, const char *types)
         return NULL;
     }
     e->sql = strdup(sql);
+    e->types = strdup(types);
     e->st = st;
     e->nparams = n;
     return e;
