@@ -5,8 +5,9 @@
 static int
 kyero_init(ts_plugin_ctx_t *ctx)
 {
-    if (kyero_api_init(ctx) != TS_OK || kyero_cli_init(ctx) != TS_OK || kyero_ui_init(ctx) != TS_OK
-        || kyero_publish_init(ctx) != TS_OK || kyero_idealista_init(ctx) != TS_OK) {
+    if (kyero_api_init(ctx) != TS_OK || kyero_cli_init(ctx) != TS_OK
+        || kyero_ui_init(ctx) != TS_OK || kyero_publish_init(ctx) != TS_OK
+        || kyero_portal_init(ctx) != TS_OK || kyero_idealista_init(ctx) != TS_OK) {
         return TS_ERROR;
     }
     return TS_OK;

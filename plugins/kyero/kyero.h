@@ -36,6 +36,7 @@ int kyero_ui_init(ts_plugin_ctx_t *ctx);
 int kyero_cli_init(ts_plugin_ctx_t *ctx);
 int kyero_publish_init(ts_plugin_ctx_t *ctx);
 int kyero_idealista_init(ts_plugin_ctx_t *ctx);
+int kyero_portal_init(ts_plugin_ctx_t *ctx);
 
 /* Portal connections: the tenant's feed token for a portal (kyero_portal.c). */
 int kyero_portal_connect(ts_request_t *r, const char *portal, const cJSON *settings,

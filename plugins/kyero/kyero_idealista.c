@@ -62,8 +62,8 @@ static cJSON *
 idealista_property(ts_request_t *r, kyero_published_t *pub, size_t i)
 {
     const ts_db_result_t *p = pub->props;
-    size_t d0, d1, f0, f1, m0, m1;
-    kyero_published_rows(pub, i, &d0, &d1, &f0, &f1, &m0, &m1);
+    size_t d0, d1, f0, f1;
+    kyero_published_rows(pub, i, &d0, &d1, &f0, &f1);
     const char *type = ts_db_get(p, i, "type"), *itype = NULL;
     char family = 0;
     for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
@@ -173,16 +173,19 @@ idealista_property(ts_request_t *r, kyero_published_t *pub, size_t i)
         cJSON_Delete(descs);
     }
     cJSON *imgs = cJSON_CreateArray();
-    for (size_t m = m0; m < m1 && cJSON_GetArraySize(imgs) < 200; m++) {
-        const char *u = ts_db_get(pub->media, m, "source_url");
-        u = u ? u : ts_db_get(pub->media, m, "url");
-        if (u == NULL || (strncmp(u, "http://", 7) && strncmp(u, "https://", 8))) {
+    bool floor_plan;
+    const char *cur = ts_db_get(p, i, "photos"), *raw;
+    size_t ulen;
+    while (cJSON_GetArraySize(imgs) < 200
+           && (cur = kyero_published_photo(cur, &floor_plan, &raw, &ulen)) != NULL) {
+        const char *u = ts_pstrndup(r->pool, raw, ulen);
+        if (strncmp(u, "http://", 7) && strncmp(u, "https://", 8)) {
             continue;
         }
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "imageUrl", u);
         cJSON_AddNumberToObject(e, "imageOrder", cJSON_GetArraySize(imgs) + 1);
-        if (strcmp(ts_db_get(pub->media, m, "is_floor_plan"), "0") != 0) {
+        if (floor_plan) {
             cJSON_AddStringToObject(e, "imageLabel", "plan");
         }
         cJSON_AddItemToArray(imgs, e);

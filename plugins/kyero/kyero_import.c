@@ -425,52 +425,68 @@ map_values(import_t *im, const kyero_property_t *p, mapped_t *m)
     }
 }
 
+/* Numbers travel as text (NULL when absent): the database converts them, and string
+ * parameters cost the request's pool nothing, whatever the size of the feed. */
+static const char *
+num(char *buf, size_t n, long long v, long long none)
+{
+    if (v == none) {
+        return NULL;
+    }
+    snprintf(buf, n, "%lld", v);
+    return buf;
+}
+
 static int
 property_write(import_t *im, const kyero_property_t *p, const mapped_t *m, int64_t pid,
                bool reactivate)
 {
     ts_request_t *r = im->r;
-    int64_t price = p->price_on_request ? -1 : p->price * 100;
-    /* Absent numbers are NULL: NULLIF(?, -1) keeps the statement's shape fixed. */
+    char price[24], lat[32], lon[32], beds[16], baths[16], built[24], plot[24], agent[24];
+    char comm[24], id[24];
+    const char *pr = p->price_on_request ? NULL : num(price, sizeof(price), p->price * 100, -1);
+    const char *la = NULL, *lo = NULL;
+    if (p->has_location) {
+        snprintf(lat, sizeof(lat), "%.6f", p->latitude);
+        snprintf(lon, sizeof(lon), "%.6f", p->longitude);
+        la = lat;
+        lo = lon;
+    }
+    const char *be = num(beds, sizeof(beds), p->beds, -1);
+    const char *ba = num(baths, sizeof(baths), p->baths, -1);
+    const char *bu = num(built, sizeof(built), p->built, -1);
+    const char *pl = num(plot, sizeof(plot), p->plot, -1);
+    const char *nb = p->new_build == KYERO_YES ? "1" : "0";
     if (pid == 0) {
         if (ts_db_exec(r, "INSERT INTO properties (tenant_id, ref, type, transaction, price,"
                           " currency, price_period, status, town, area, province, country,"
                           " latitude, longitude, beds, baths, built_area, plot_area,"
                           " energy_consumption, energy_emissions, agent_id, new_build,"
                           " commission_bp, video_url, virtual_tour_url, notes, source_feed,"
-                          " source_id, published_at) VALUES ({tenant}, ?, ?, ?, NULLIF(?, -1), ?, ?,"
-                          " 'active', ?, ?, ?, ?, IF(?, ?, NULL), IF(?, ?, NULL), NULLIF(?, -1),"
-                          " NULLIF(?, -1), NULLIF(?, -1), NULLIF(?, -1), ?, ?, NULLIF(?, 0), ?,"
-                          " NULLIF(?, -1), ?, ?, ?, ?, ?, NULL)",
-                       "sssissssss" "idid" "iiii" "ss" "iii" "sssss", m->ref, m->type, m->transaction, price,
-                       m->currency, m->period, m->town, m->area, m->province, m->country,
-                       (int64_t) p->has_location, p->latitude, (int64_t) p->has_location,
-                       p->longitude, (int64_t) p->beds, (int64_t) p->baths, (int64_t) p->built,
-                       (int64_t) p->plot, m->ec, m->ee, im->agent_id,
-                       (int64_t) (p->new_build == KYERO_YES), (int64_t) im->commission_bp,
-                       m->video, m->tour, m->notes, im->feed_key, p->id) != TS_OK) {
+                          " source_id) VALUES ({tenant}, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?,"
+                          " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "ssssssssssssssssssssssssss", m->ref, m->type, m->transaction, pr,
+                       m->currency, m->period, m->town, m->area, m->province, m->country, la, lo,
+                       be, ba, bu, pl, m->ec, m->ee, num(agent, sizeof(agent), im->agent_id, 0),
+                       nb, num(comm, sizeof(comm), im->commission_bp, -1), m->video, m->tour,
+                       m->notes, im->feed_key, p->id) != TS_OK) {
             /* A failed statement leaves the transaction as it was: the property alone is
              * refused (a reference the collation sees as taken, say). */
             return TS_DECLINED;
         }
         return TS_OK;
     }
-    if (ts_db_exec(r, "UPDATE properties SET ref = ?, type = ?, transaction = ?,"
-                      " price = NULLIF(?, -1), currency = ?, price_period = ?, town = ?, area = ?,"
-                      " province = ?, country = ?, latitude = IF(?, ?, NULL),"
-                      " longitude = IF(?, ?, NULL), beds = NULLIF(?, -1), baths = NULLIF(?, -1),"
-                      " built_area = NULLIF(?, -1), plot_area = NULLIF(?, -1),"
-                      " energy_consumption = ?, energy_emissions = ?, new_build = ?,"
-                      " video_url = ?, virtual_tour_url = ?, notes = ?, source_feed = ?,"
-                      " source_id = ?, status = IF(?, 'active', status)"
-                      " WHERE tenant_id = {tenant} AND id = ?",
-                   "sssissssss" "idid" "iiii" "ss" "i" "sssss" "ii", m->ref, m->type, m->transaction, price,
-                   m->currency, m->period, m->town, m->area, m->province, m->country,
-                   (int64_t) p->has_location, p->latitude, (int64_t) p->has_location,
-                   p->longitude, (int64_t) p->beds, (int64_t) p->baths, (int64_t) p->built,
-                   (int64_t) p->plot, m->ec, m->ee, (int64_t) (p->new_build == KYERO_YES),
-                   m->video, m->tour, m->notes, im->feed_key, p->id, (int64_t) reactivate,
-                   pid) != TS_OK) {
+    if (ts_db_exec(r, "UPDATE properties SET ref = ?, type = ?, transaction = ?, price = ?,"
+                      " currency = ?, price_period = ?, town = ?, area = ?, province = ?,"
+                      " country = ?, latitude = ?, longitude = ?, beds = ?, baths = ?,"
+                      " built_area = ?, plot_area = ?, energy_consumption = ?,"
+                      " energy_emissions = ?, new_build = ?, video_url = ?, virtual_tour_url = ?,"
+                      " notes = ?, source_feed = ?, source_id = ?,"
+                      " status = IF(? = '1', 'active', status) WHERE tenant_id = {tenant} AND id = ?",
+                   "ssssssssssssssssssssssssss", m->ref, m->type, m->transaction, pr, m->currency,
+                   m->period, m->town, m->area, m->province, m->country, la, lo, be, ba, bu, pl,
+                   m->ec, m->ee, nb, m->video, m->tour, m->notes, im->feed_key, p->id,
+                   reactivate ? "1" : "0", num(id, sizeof(id), pid, -1)) != TS_OK) {
         return TS_DECLINED;
     }
     if (reactivate && ts_db_exec(r, "INSERT INTO property_status_history (tenant_id,"

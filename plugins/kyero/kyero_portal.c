@@ -95,3 +95,68 @@ kyero_portal_setting(ts_request_t *r, const char *portal, const char *key)
                                          " {tenant} AND portal = ?", "ss", key, portal);
     return res && ts_db_rows(res) ? ts_db_get(res, 0, "v") : NULL;
 }
+
+/* POST /api/v1/portals/{portal}/connect: a new secret feed URL (the old one stops working). */
+static int
+portal_connect_api(ts_request_t *r)
+{
+    const char *portal = ts_req_param(r, "portal");
+    const cJSON *j = ts_req_json(r);
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "customer_code");
+    cJSON *settings = cJSON_CreateObject();
+    for (const cJSON *e = j ? j->child : NULL; e; e = e->next) {
+        if (strcmp(e->string, "customer_code") != 0) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, e->string, "unknown field");
+            cJSON_Delete(settings);
+            return ts_resp_error(r, 422, "validation_failed", "unknown field", f);
+        }
+    }
+    if (code != NULL) {
+        const char *v = cJSON_GetStringValue(code);
+        if (v == NULL || strlen(v) > 100) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "customer_code", "a string of at most 100 characters");
+            cJSON_Delete(settings);
+            return ts_resp_error(r, 422, "validation_failed", "bad customer code", f);
+        }
+        cJSON_AddStringToObject(settings, "customer_code", v);
+    }
+    char *url = NULL;
+    int rc = kyero_portal_connect(r, portal, settings, &url);
+    cJSON_Delete(settings);
+    if (rc == TS_DECLINED) {
+        return ts_resp_error(r, 404, "not_found", "this install publishes kyero and idealista",
+                             NULL);
+    }
+    if (rc != TS_OK) {
+        return TS_ERROR;
+    }
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "portal", portal);
+    cJSON_AddStringToObject(d, "feed_url", url);
+    return ts_resp_data(r, 201, d);
+}
+
+static int
+portal_list_api(ts_request_t *r)
+{
+    ts_db_result_t *res = ts_db_query(r, "SELECT portal, JSON_VALUE(settings, '$.customer_code')"
+                                         " AS customer_code, connected_by, connected_at FROM"
+                                         " kyero_portal_connections WHERE tenant_id = {tenant}"
+                                         " ORDER BY portal", "");
+    if (res == NULL) {
+        return TS_ERROR;
+    }
+    return ts_resp_list(r, ts_db_rows_json(r, res), NULL, (long long) ts_db_rows(res));
+}
+
+int
+kyero_portal_init(ts_plugin_ctx_t *ctx)
+{
+    if (ts_route_add_ex(ctx, TS_POST, "/api/v1/portals/{portal}/connect", portal_connect_api, 0,
+                        TS_ROLE_ADMIN) != TS_OK) {
+        return TS_ERROR;
+    }
+    return ts_route_add_ex(ctx, TS_GET, "/api/v1/portals", portal_list_api, 0, TS_ROLE_ADMIN);
+}

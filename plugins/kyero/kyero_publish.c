@@ -83,8 +83,8 @@ static void
 write_property(ts_request_t *r, xmlTextWriterPtr w, kyero_published_t *pub, size_t i)
 {
     const ts_db_result_t *p = pub->props;
-    size_t d0, d1, f0, f1, m0, m1;
-    kyero_published_rows(pub, i, &d0, &d1, &f0, &f1, &m0, &m1);
+    size_t d0, d1, f0, f1;
+    kyero_published_rows(pub, i, &d0, &d1, &f0, &f1);
     if (!publishable(p, i)) {
         return;
     }
@@ -202,11 +202,11 @@ write_property(ts_request_t *r, xmlTextWriterPtr w, kyero_published_t *pub, size
     }
     xmlTextWriterStartElement(w, BAD_CAST "images");
     int n = 0;
-    for (size_t m = m0; m < m1 && n < 50; m++) {
-        const char *u = ts_db_get(pub->media, m, "source_url");
-        if (!image_url_ok(u)) {
-            u = ts_db_get(pub->media, m, "url");
-        }
+    bool floor_plan;
+    const char *cur = ts_db_get(p, i, "photos"), *raw;
+    size_t ulen;
+    while (n < 50 && (cur = kyero_published_photo(cur, &floor_plan, &raw, &ulen)) != NULL) {
+        const char *u = ts_pstrndup(r->pool, raw, ulen);
         if (!image_url_ok(u) || strpbrk(u, " \t\r\n")) {
             continue;
         }
@@ -240,7 +240,11 @@ kyero_feed_xml(ts_request_t *r)
     if (rc != TS_OK || kyero_published_load(r, "kyero", &pub) != TS_OK) {
         return TS_ERROR;
     }
-    xmlBufferPtr buf = xmlBufferCreate();
+    /* Doubling, not libxml2's exact-size growth: a 30 MB feed must not be copied per write. */
+    xmlBufferPtr buf = xmlBufferCreateSize(1 << 20);
+    if (buf != NULL) {
+        xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
+    }
     xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
     if (w == NULL) {
         xmlBufferFree(buf);

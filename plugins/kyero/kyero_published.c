@@ -26,29 +26,28 @@ kyero_published_load(ts_request_t *r, const char *portal, kyero_published_t *out
         " DATE_FORMAT(GREATEST(p.updated_at, pub.published_at), '%Y-%m-%d %H:%i:%s') AS date,"
         " i.part_ownership, i.leasehold, i.pool, i.urls,"
         " EXISTS (SELECT 1 FROM property_features pf WHERE pf.tenant_id = p.tenant_id"
-        " AND pf.property_id = p.id AND pf.code IN ('pool', 'private_pool')) AS has_pool"
+        " AND pf.property_id = p.id AND pf.code IN ('pool', 'private_pool')) AS has_pool,"
+        /* The photos as "F URL" lines (F: 1 for a floor plan): one row per listing. */
+        " (SELECT GROUP_CONCAT(CONCAT(m.is_floor_plan, ' ', COALESCE(m.source_url, m.url))"
+        " ORDER BY m.position, m.id SEPARATOR '\\n') FROM property_media m"
+        " WHERE m.tenant_id = p.tenant_id AND m.property_id = p.id AND m.kind = 'photo'"
+        " AND m.deleted_at IS NULL AND COALESCE(m.source_url, m.url) IS NOT NULL) AS photos"
         PUBLISHED_JOIN " LEFT JOIN kyero_items i ON i.tenant_id = p.tenant_id"
         " AND i.property_id = p.id" PUBLISHED_WHERE " ORDER BY p.id", "s", portal);
     if (out->props == NULL) {
         return TS_ERROR;
     }
-    out->descs = ts_db_query(r, "SELECT d.property_id, d.lang, d.text FROM property_descriptions d"
-                                " JOIN (SELECT p.id" PUBLISHED_FROM ") x ON x.id = d.property_id"
-                                " WHERE d.tenant_id = {tenant} ORDER BY d.property_id, d.lang",
-                             "s", portal);
-    out->feats = out->descs ? ts_db_query(r, "SELECT f.property_id, f.code FROM property_features f"
-                                " JOIN (SELECT p.id" PUBLISHED_FROM ") x ON x.id = f.property_id"
-                                " WHERE f.tenant_id = {tenant} ORDER BY f.property_id, f.code",
-                             "s", portal) : NULL;
-    out->media = out->feats ? ts_db_query(r, "SELECT m.property_id, m.source_url, m.url,"
-                                " m.is_floor_plan FROM property_media m"
-                                " JOIN (SELECT p.id" PUBLISHED_FROM ") x ON x.id = m.property_id"
-                                " WHERE m.tenant_id = {tenant} AND m.kind = 'photo'"
-                                " AND m.deleted_at IS NULL"
-                                " ORDER BY m.property_id, m.is_floor_plan, m.position, m.id",
-                             "s", portal) : NULL;
+    /* Plain joins in the listings' key order: the children come sorted, no temporary table. */
+    out->descs = ts_db_query(r, "SELECT d.property_id, d.lang, d.text" PUBLISHED_JOIN
+                                " JOIN property_descriptions d ON d.tenant_id = p.tenant_id"
+                                " AND d.property_id = p.id" PUBLISHED_WHERE
+                                " ORDER BY d.property_id, d.lang", "s", portal);
+    out->feats = out->descs ? ts_db_query(r, "SELECT f.property_id, f.code" PUBLISHED_JOIN
+                                " JOIN property_features f ON f.tenant_id = p.tenant_id"
+                                " AND f.property_id = p.id" PUBLISHED_WHERE
+                                " ORDER BY f.property_id, f.code", "s", portal) : NULL;
     /* A listing leaving the feed changes it too: the latest unpublication counts. */
-    ts_db_result_t *lm = out->media ? ts_db_query(r,
+    ts_db_result_t *lm = out->feats ? ts_db_query(r,
         "SELECT DATE_FORMAT(GREATEST(COALESCE((SELECT MAX(GREATEST(p.updated_at,"
         " pub.published_at))" PUBLISHED_FROM "), '1970-01-01'), COALESCE((SELECT"
         " MAX(unpublished_at) FROM property_publications WHERE tenant_id = {tenant}"
@@ -76,12 +75,24 @@ range(ts_db_result_t *res, size_t *cur, int64_t id, size_t *a, size_t *b)
 
 void
 kyero_published_rows(kyero_published_t *p, size_t i, size_t *d0, size_t *d1, size_t *f0,
-                     size_t *f1, size_t *m0, size_t *m1)
+                     size_t *f1)
 {
     int64_t id = ts_db_get_int(p->props, i, "id");
     range(p->descs, &p->d, id, d0, d1);
     range(p->feats, &p->f, id, f0, f1);
-    range(p->media, &p->m, id, m0, m1);
+}
+
+const char *
+kyero_published_photo(const char *cur, bool *floor_plan, const char **url, size_t *len)
+{
+    if (cur == NULL || *cur == '\0') {
+        return NULL;
+    }
+    size_t n = strcspn(cur, "\n");
+    *floor_plan = cur[0] == '1';
+    *url = n > 2 ? cur + 2 : "";
+    *len = n > 2 ? n - 2 : 0;
+    return cur + n + (cur[n] == '\n');
 }
 
 void

@@ -3,21 +3,26 @@
 #ifndef KYERO_PUBLISHED_H
 #define KYERO_PUBLISHED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <tesoro/plugin.h>
 
 typedef struct {
-    ts_db_result_t *props, *descs, *feats, *media;
-    size_t d, f, m;          /* cursors into descs, feats and media */
+    ts_db_result_t *props, *descs, *feats;
+    size_t d, f;             /* cursors into descs and feats */
     const char *last_modified;   /* RFC 1123, or NULL when nothing is published */
 } kyero_published_t;
 
 /* Never a sold, rented, cancelled, off-market, withdrawn, draft or deleted listing. */
 int kyero_published_load(ts_request_t *r, const char *portal, kyero_published_t *out);
 
-/* Rows of descs/feats/media for property row i, in order: [*first, *end). Call for i in order. */
+/* Rows of descs/feats for property row i, in order: [*first, *end). Call for i in order. */
 void kyero_published_rows(kyero_published_t *p, size_t i, size_t *d0, size_t *d1, size_t *f0,
-                          size_t *f1, size_t *m0, size_t *m1);
+                          size_t *f1);
+/* Walks the "photos" column of a listing: from cur, the next photo (floor plan or not, its
+ * URL, not NUL-terminated); returns where the next one starts, NULL after the last. */
+const char *kyero_published_photo(const char *cur, bool *floor_plan, const char **url,
+                                  size_t *len);
 
 /* An ETag for a body: a quoted 64-bit FNV-1a hash. */
 void kyero_etag(const char *body, size_t len, char out[24]);

@@ -17,8 +17,55 @@ run_counts(ts_tpl_dict_t *row, const ts_db_result_t *res, size_t i)
     }
 }
 
+static int feeds_page_full(ts_request_t *r, int status, const char *error,
+                           const char *new_portal, const char *new_url);
+
+/* Admins see the portals this install publishes to, and connect them here. */
+static int
+portals_section(ts_request_t *r, ts_tpl_dict_t *d, const char *new_portal, const char *new_url)
+{
+    if (r->user->role < TS_ROLE_ADMIN) {
+        return TS_OK;
+    }
+    ts_db_result_t *res = ts_db_query(r, "SELECT portal, connected_at FROM"
+                                         " kyero_portal_connections WHERE tenant_id = {tenant}", "");
+    if (res == NULL) {
+        return TS_ERROR;
+    }
+    ts_tpl_dict_t *sec = ts_tpl_section(d, "PORTALS");
+    static const char *const portals[][2] = { { "kyero", "Kyero (XML)" },
+                                              { "idealista", "Idealista (JSON)" } };
+    for (size_t k = 0; k < 2; k++) {
+        ts_tpl_dict_t *row = ts_tpl_section(sec, "PORTAL");
+        ts_tpl_set(row, "CODE", portals[k][0]);
+        ts_tpl_set(row, "LABEL", portals[k][1]);
+        const char *when = NULL;
+        for (size_t i = 0; i < ts_db_rows(res); i++) {
+            if (strcmp(ts_db_get(res, i, "portal"), portals[k][0]) == 0) {
+                when = ts_db_get(res, i, "connected_at");
+            }
+        }
+        ts_tpl_set(row, "CONNECTED", when ? ts_psprintf(r->pool, "connected %s", when)
+                                          : "not connected");
+        if (strcmp(portals[k][0], "idealista") == 0) {
+            ts_tpl_show(row, "NEEDS_CODE");
+        }
+        if (new_portal != NULL && strcmp(new_portal, portals[k][0]) == 0) {
+            ts_tpl_set(ts_tpl_section(row, "NEW_URL"), "URL", new_url);
+        }
+    }
+    return TS_OK;
+}
+
 static int
 feeds_page_render(ts_request_t *r, int status, const char *error)
+{
+    return feeds_page_full(r, status, error, NULL, NULL);
+}
+
+static int
+feeds_page_full(ts_request_t *r, int status, const char *error, const char *new_portal,
+                const char *new_url)
 {
     ts_db_result_t *res = ts_db_query(r,
         "SELECT f.id, f.name, f.url, f.frequency, f.failures, x.status, x.received, x.created,"
@@ -66,7 +113,29 @@ feeds_page_render(ts_request_t *r, int status, const char *error)
     if (error != NULL) {
         ts_tpl_set(ts_tpl_section(d, "FORM_ERROR"), "MESSAGE", error);
     }
+    if (portals_section(r, d, new_portal, new_url) != TS_OK) {
+        return TS_ERROR;
+    }
     return ts_resp_page(r, status, "kyero/feeds.tpl", d);
+}
+
+/* The new secret URL is shown once, on the page the connection answers with. */
+static int
+portal_page_connect(ts_request_t *r)
+{
+    const char *portal = ts_req_param(r, "portal");
+    const char *code = ts_req_form(r, "customer_code");
+    cJSON *settings = cJSON_CreateObject();
+    if (code != NULL && *code != '\0' && strlen(code) <= 100) {
+        cJSON_AddStringToObject(settings, "customer_code", code);
+    }
+    char *url = NULL;
+    int rc = kyero_portal_connect(r, portal, settings, &url);
+    cJSON_Delete(settings);
+    if (rc == TS_DECLINED) {
+        return ts_resp_error(r, 404, "not_found", "no such portal", NULL);
+    }
+    return rc == TS_OK ? feeds_page_full(r, 200, NULL, portal, url) : TS_ERROR;
 }
 
 static int
@@ -207,6 +276,10 @@ kyero_ui_init(ts_plugin_ctx_t *ctx)
                            TS_ROLE_MANAGER) != TS_OK
         || ts_route_add_ex(ctx, TS_GET, "/feeds/{id}", runs_page, TS_ROUTE_HTML, TS_ROLE_VIEWER)
                != TS_OK) {
+        return TS_ERROR;
+    }
+    if (ts_route_add_ex(ctx, TS_POST, "/feeds/portals/{portal}", portal_page_connect,
+                        TS_ROUTE_HTML, TS_ROLE_ADMIN) != TS_OK) {
         return TS_ERROR;
     }
     return ts_route_add_ex(ctx, TS_POST, "/feeds/{id}/sync", feeds_page_sync, TS_ROUTE_HTML,

@@ -69,3 +69,24 @@ test('add a feed, sync it now, see its failed run and the reason', { timeout: 90
     assert.match(await page.locator('main').textContent(), /refused to connect/);
     assert.deepEqual(errors, []);
 });
+
+test('an admin connects Kyero on the page and reads the new feed address once', { timeout: 60_000 }, async () => {
+    const admin = { email: `e2e-portal-${randomBytes(5).toString('hex')}@demo.localhost`,
+        password: `Pw-${randomBytes(8).toString('hex')}` };
+    execFileSync(process.env.TS_CLI, ['-c', process.env.TS_CONF, 'user', 'create', '--tenant', 'demo',
+        '--email', admin.email, '--role', 'admin', '--password', admin.password], { stdio: 'ignore', timeout: 30_000 });
+    const page = await context.newPage();
+    await page.context().clearCookies();
+    await page.goto(url('/login?next=%2Ffeeds'));
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await Promise.all([page.waitForURL(url('/feeds')), page.getByRole('button', { name: 'Log in' }).click()]);
+    await page.getByRole('heading', { level: 2, name: 'Portals' }).waitFor();
+    await page.getByRole('button', { name: 'Connect Kyero (XML)' }).click();
+    const feedUrl = (await page.locator('[data-feed-url]').textContent()).trim();
+    assert.match(feedUrl, /\/feeds\/demo\/kyero\/[0-9a-f]{64}\.xml$/);
+    const res = await fetch(url(new URL(feedUrl).pathname));
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<feed_version>3<\/feed_version>/);
+    await page.close();
+});

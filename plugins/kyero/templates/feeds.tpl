@@ -38,3 +38,18 @@
     <select id="feed-removal" name="removal"><option value="removed_by_feed">removed by feed</option><option value="off_market">off market</option><option value="ignore">keep as they are</option></select></div>
   <div class="actions"><button type="submit" class="primary">Add feed</button></div>
 </form>{{/CAN_EDIT}}
+{{#PORTALS}}<h2 id="portals">Portals</h2>
+<p class="muted">Each portal reads your published, available listings at a secret address. Connecting again makes a new address; the old one stops working.</p>
+<div class="table-wrap" role="region" aria-labelledby="portals" tabindex="0">
+<table class="list">
+  <caption class="visually-hidden">Portals this install publishes to</caption>
+  <thead><tr><th scope="col">Portal</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+  <tbody>
+  {{#PORTAL}}<tr>
+    <td>{{LABEL}}</td>
+    <td class="wrap">{{CONNECTED}}{{#NEW_URL}}<br><strong>Feed address (shown once):</strong> <code data-feed-url>{{URL}}</code>{{/NEW_URL}}</td>
+    <td><form method="post" action="/feeds/portals/{{CODE}}"><input type="hidden" name="_csrf" value="{{CSRF}}">{{#NEEDS_CODE}}<label for="code-{{CODE}}">Customer code</label> <input id="code-{{CODE}}" name="customer_code" maxlength="100"> {{/NEEDS_CODE}}<button type="submit" class="small">Connect {{LABEL}}</button></form></td>
+  </tr>{{/PORTAL}}
+  </tbody>
+</table>
+</div>{{/PORTALS}}

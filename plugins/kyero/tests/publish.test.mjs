@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { cli, rawRequest } from '../../../tests/api/_http.mjs';
+import { api, cli, newToken, newUser, rawRequest } from '../../../tests/api/_http.mjs';
 import { FORMATS, SAMPLE, feed, feedImport, property, sql, tenantWithToken, tmpFile } from './_kyero.mjs';
 
 let a, b, kyeroUrl, idealistaUrl;
@@ -136,4 +136,21 @@ sys.exit(1 if errors else 0)`;
     assert.equal(refused.status, 1, 'the validator does refuse a wrong operationType');
     const again = await get(idealistaUrl, { 'if-none-match': r.headers.etag });
     assert.equal(again.status, 304);
+});
+
+test('connecting again through the API makes a new secret URL and retires the old one', async () => {
+    const r = await api('POST', '/api/v1/portals/kyero/connect', { token: a.token, json: {} });
+    assert.equal(r.status, 201, r.text);
+    assert.notEqual(r.json.data.feed_url, kyeroUrl);
+    assert.equal((await get(r.json.data.feed_url)).status, 200);
+    assert.equal((await get(kyeroUrl)).status, 404, 'the old URL is gone');
+    assert.equal((await api('POST', '/api/v1/portals/fotocasa/connect', { token: a.token, json: {} })).status, 404);
+    assert.equal((await api('POST', '/api/v1/portals/kyero/connect', { token: a.token, json: { token: 'x' } })).status, 422);
+    const list = await api('GET', '/api/v1/portals', { token: a.token });
+    assert.deepEqual(list.json.data.map((c) => c.portal), ['idealista', 'kyero']);
+    assert.equal(list.json.data[0].customer_code, `ilc${'a1'.repeat(20)}`);
+    const agent = newUser(a, 'agent');
+    const agentToken = newToken(a, agent.email);
+    assert.equal((await api('POST', '/api/v1/portals/kyero/connect', { token: agentToken, json: {} })).status, 403);
+    assert.equal((await api('GET', '/api/v1/portals', { token: b.token })).json.data.length, 0, 'tenants do not see each other\'s');
 });
