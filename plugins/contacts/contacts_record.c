@@ -575,29 +575,38 @@ role_list(ts_request_t *r, int64_t id)
     return a;
 }
 
-/* Replaces a set of short strings (tags, roles) and records the change. */
+/* Replaces a set of short strings (tags, roles) and records the change. A
+ * new record has none yet: nothing to read or delete before. The values go
+ * in with one statement, in their given order (INSERT IGNORE keeps the first
+ * of those the collation counts as equal). */
 static int
 write_set(save_t *s, const char *name, const cJSON *list)
 {
     ts_request_t *r = s->r;
-    bool tags = strcmp(name, "tags") == 0;
+    bool tags = strcmp(name, "tags") == 0, fresh = s->old == NULL;
     const char *entity = contacts_kind_entity(s->kind);
-    cJSON *before = tags ? tag_list(r, entity, s->id) : role_list(r, s->id);
-    int rc = tags ? ts_db_exec(r, "DELETE FROM tags WHERE tenant_id = {tenant} AND entity = ?"
+    if (fresh && cJSON_GetArraySize(list) == 0) {
+        return TS_OK;
+    }
+    cJSON *before = fresh ? cJSON_CreateArray() : tags ? tag_list(r, entity, s->id) : role_list(r, s->id);
+    int rc = fresh ? TS_OK
+           : tags ? ts_db_exec(r, "DELETE FROM tags WHERE tenant_id = {tenant} AND entity = ?"
                                   " AND entity_id = ?", "si", entity, s->id)
                   : ts_db_exec(r, "DELETE FROM contact_roles WHERE tenant_id = {tenant}"
                                   " AND contact_id = ?", "i", s->id);
-    const cJSON *t;
-    cJSON_ArrayForEach(t, list) {
-        if (rc == TS_OK) {
-            rc = tags ? ts_db_exec(r, "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag)"
-                                      " VALUES ({tenant}, ?, ?, ?)", "sis", entity, s->id,
-                                   t->valuestring)
-                      : ts_db_exec(r, "INSERT IGNORE INTO contact_roles (tenant_id, contact_id,"
-                                      " role) VALUES ({tenant}, ?, ?)", "is", s->id, t->valuestring);
-        }
+    if (rc == TS_OK && cJSON_GetArraySize(list) > 0) {
+        char *values = cJSON_PrintUnformatted(list);
+        rc = tags ? ts_db_exec(r, "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag)"
+                                  " SELECT {tenant}, ?, ?, j.v FROM JSON_TABLE(?, '$[*]' COLUMNS"
+                                  " (n FOR ORDINALITY, v VARCHAR(64) PATH '$')) j ORDER BY j.n",
+                               "sis", entity, s->id, values)
+                  : ts_db_exec(r, "INSERT IGNORE INTO contact_roles (tenant_id, contact_id, role)"
+                                  " SELECT {tenant}, ?, j.v FROM JSON_TABLE(?, '$[*]' COLUMNS"
+                                  " (n FOR ORDINALITY, v VARCHAR(32) PATH '$')) j ORDER BY j.n",
+                               "is", s->id, values);
+        cJSON_free(values);
     }
-    cJSON *after = tags ? tag_list(r, entity, s->id) : role_list(r, s->id);
+    cJSON *after = rc != TS_OK ? NULL : tags ? tag_list(r, entity, s->id) : role_list(r, s->id);
     if (rc == TS_OK && !cJSON_Compare(before, after, 1)) {
         change(s, name, before, after);
     } else {
@@ -611,8 +620,10 @@ static int
 write_channels(save_t *s, const char *kind, const cJSON *list)
 {
     ts_request_t *r = s->r;
-    if (ts_db_exec(r, "DELETE FROM contact_channels WHERE tenant_id = {tenant} AND contact_id = ?"
-                      " AND kind = ?", "is", s->id, kind) != TS_OK) {
+    /* A new record has nothing to replace. */
+    if (s->old != NULL
+        && ts_db_exec(r, "DELETE FROM contact_channels WHERE tenant_id = {tenant} AND contact_id = ?"
+                         " AND kind = ?", "is", s->id, kind) != TS_OK) {
         return TS_ERROR;
     }
     const cJSON *e;
@@ -636,7 +647,7 @@ write_addresses(save_t *s)
 {
     ts_request_t *r = s->r;
     bool rel = s->kind == CONTACTS_RELATION;
-    if (ts_db_exec(r, rel ? "DELETE FROM contact_addresses WHERE tenant_id = {tenant} AND relation_id = ?"
+    if (s->old != NULL && ts_db_exec(r, rel ? "DELETE FROM contact_addresses WHERE tenant_id = {tenant} AND relation_id = ?"
                           : "DELETE FROM contact_addresses WHERE tenant_id = {tenant} AND contact_id = ?",
                    "i", s->id) != TS_OK) {
         return TS_ERROR;
@@ -711,7 +722,7 @@ static int
 write_persons(save_t *s)
 {
     ts_request_t *r = s->r;
-    if (ts_db_exec(r, "DELETE FROM relation_persons WHERE tenant_id = {tenant} AND relation_id = ?",
+    if (s->old != NULL && ts_db_exec(r, "DELETE FROM relation_persons WHERE tenant_id = {tenant} AND relation_id = ?",
                    "i", s->id) != TS_OK) {
         return TS_ERROR;
     }
