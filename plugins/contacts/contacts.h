@@ -27,7 +27,8 @@ int contacts_record_save(ts_request_t *r, const char *kind, const cJSON *in, int
  * channels) matches: [{"id","kind","name","match","url"}]; NULL on error. */
 cJSON *contacts_duplicates(ts_request_t *r, contacts_kind_t kind, const char *email,
                            const char *phone, int64_t exclude_id);
-/* The first visible record of that kind matching email, else phone; 0 if none. */
+/* The first visible record matching email, else phone (main or extra
+ * channels, indexed lookups); 0 if none, -1 on a database error. */
 int64_t contacts_duplicate_id(ts_request_t *r, contacts_kind_t kind, const char *email,
                               const char *phone);
 

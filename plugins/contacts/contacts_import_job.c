@@ -4,6 +4,7 @@
  * rolls the batch back whole (never a half-written row) and the retried
  * job starts again at the last committed resume point. */
 #include <string.h>
+#include "contacts.h"
 #include "contacts_import.h"
 #include "contacts_import_row.h"
 #include "contacts_import_save.h"
@@ -92,7 +93,8 @@ save_row(job_t *j, const contacts_csv_row_t *row, cJSON *rec)
     const char *phone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "phone"));
     int64_t dup_id = 0;
     if (j->dup != DUP_CREATE && (email != NULL || phone != NULL)) {
-        dup_id = contacts_import_duplicate(j->r, j->m->kind, email, phone);
+        dup_id = contacts_duplicate_id(j->r, j->m->kind == IMPORT_RELATIONS ? CONTACTS_RELATION
+                                       : CONTACTS_LEAD, email, phone);
         if (dup_id < 0) {
             j->db_failed = true;
             return TS_ERROR;

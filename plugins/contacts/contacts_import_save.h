@@ -1,5 +1,4 @@
-/* Saving one imported record and finding the record it duplicates: the
- * job's two needs from the contacts records layer. */
+/* Saving one imported record through the contacts records layer. */
 #ifndef CONTACTS_IMPORT_SAVE_H
 #define CONTACTS_IMPORT_SAVE_H
 
@@ -11,9 +10,5 @@
  * to update is gone, TS_ERROR on a database error. */
 int contacts_import_save(ts_request_t *r, contacts_import_kind_t k, const cJSON *rec,
                          int64_t update_id, cJSON **fields, int64_t *id_out);
-/* The existing record with this email, else this phone (normalised), among
- * those the user sees; 0 if none, -1 on a database error. */
-int64_t contacts_import_duplicate(ts_request_t *r, contacts_import_kind_t k, const char *email,
-                                  const char *phone);
 
 #endif

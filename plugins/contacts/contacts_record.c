@@ -575,29 +575,38 @@ role_list(ts_request_t *r, int64_t id)
     return a;
 }
 
-/* Replaces a set of short strings (tags, roles) and records the change. */
+/* Replaces a set of short strings (tags, roles) and records the change. A
+ * new record has none yet: nothing to read or delete before. The values go
+ * in with one statement, in their given order (INSERT IGNORE keeps the first
+ * of those the collation counts as equal). */
 static int
 write_set(save_t *s, const char *name, const cJSON *list)
 {
     ts_request_t *r = s->r;
-    bool tags = strcmp(name, "tags") == 0;
+    bool tags = strcmp(name, "tags") == 0, fresh = s->old == NULL;
     const char *entity = contacts_kind_entity(s->kind);
-    cJSON *before = tags ? tag_list(r, entity, s->id) : role_list(r, s->id);
-    int rc = tags ? ts_db_exec(r, "DELETE FROM tags WHERE tenant_id = {tenant} AND entity = ?"
+    if (fresh && cJSON_GetArraySize(list) == 0) {
+        return TS_OK;
+    }
+    cJSON *before = fresh ? cJSON_CreateArray() : tags ? tag_list(r, entity, s->id) : role_list(r, s->id);
+    int rc = fresh ? TS_OK
+           : tags ? ts_db_exec(r, "DELETE FROM tags WHERE tenant_id = {tenant} AND entity = ?"
                                   " AND entity_id = ?", "si", entity, s->id)
                   : ts_db_exec(r, "DELETE FROM contact_roles WHERE tenant_id = {tenant}"
                                   " AND contact_id = ?", "i", s->id);
-    const cJSON *t;
-    cJSON_ArrayForEach(t, list) {
-        if (rc == TS_OK) {
-            rc = tags ? ts_db_exec(r, "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag)"
-                                      " VALUES ({tenant}, ?, ?, ?)", "sis", entity, s->id,
-                                   t->valuestring)
-                      : ts_db_exec(r, "INSERT IGNORE INTO contact_roles (tenant_id, contact_id,"
-                                      " role) VALUES ({tenant}, ?, ?)", "is", s->id, t->valuestring);
-        }
+    if (rc == TS_OK && cJSON_GetArraySize(list) > 0) {
+        char *values = cJSON_PrintUnformatted(list);
+        rc = tags ? ts_db_exec(r, "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag)"
+                                  " SELECT {tenant}, ?, ?, j.v FROM JSON_TABLE(?, '$[*]' COLUMNS"
+                                  " (n FOR ORDINALITY, v VARCHAR(64) PATH '$')) j ORDER BY j.n",
+                               "sis", entity, s->id, values)
+                  : ts_db_exec(r, "INSERT IGNORE INTO contact_roles (tenant_id, contact_id, role)"
+                                  " SELECT {tenant}, ?, j.v FROM JSON_TABLE(?, '$[*]' COLUMNS"
+                                  " (n FOR ORDINALITY, v VARCHAR(32) PATH '$')) j ORDER BY j.n",
+                               "is", s->id, values);
+        cJSON_free(values);
     }
-    cJSON *after = tags ? tag_list(r, entity, s->id) : role_list(r, s->id);
+    cJSON *after = rc != TS_OK ? NULL : tags ? tag_list(r, entity, s->id) : role_list(r, s->id);
     if (rc == TS_OK && !cJSON_Compare(before, after, 1)) {
         change(s, name, before, after);
     } else {
@@ -611,8 +620,10 @@ static int
 write_channels(save_t *s, const char *kind, const cJSON *list)
 {
     ts_request_t *r = s->r;
-    if (ts_db_exec(r, "DELETE FROM contact_channels WHERE tenant_id = {tenant} AND contact_id = ?"
-                      " AND kind = ?", "is", s->id, kind) != TS_OK) {
+    /* A new record has nothing to replace. */
+    if (s->old != NULL
+        && ts_db_exec(r, "DELETE FROM contact_channels WHERE tenant_id = {tenant} AND contact_id = ?"
+                         " AND kind = ?", "is", s->id, kind) != TS_OK) {
         return TS_ERROR;
     }
     const cJSON *e;
@@ -636,7 +647,7 @@ write_addresses(save_t *s)
 {
     ts_request_t *r = s->r;
     bool rel = s->kind == CONTACTS_RELATION;
-    if (ts_db_exec(r, rel ? "DELETE FROM contact_addresses WHERE tenant_id = {tenant} AND relation_id = ?"
+    if (s->old != NULL && ts_db_exec(r, rel ? "DELETE FROM contact_addresses WHERE tenant_id = {tenant} AND relation_id = ?"
                           : "DELETE FROM contact_addresses WHERE tenant_id = {tenant} AND contact_id = ?",
                    "i", s->id) != TS_OK) {
         return TS_ERROR;
@@ -711,7 +722,7 @@ static int
 write_persons(save_t *s)
 {
     ts_request_t *r = s->r;
-    if (ts_db_exec(r, "DELETE FROM relation_persons WHERE tenant_id = {tenant} AND relation_id = ?",
+    if (s->old != NULL && ts_db_exec(r, "DELETE FROM relation_persons WHERE tenant_id = {tenant} AND relation_id = ?",
                    "i", s->id) != TS_OK) {
         return TS_ERROR;
     }
@@ -932,40 +943,53 @@ contacts_record_json(ts_request_t *r, contacts_kind_t kind, int64_t id)
 
 /* ---- duplicates ---- */
 
+/* One indexed lookup per key (email_norm, phone_norm, the extra channels'
+ * (tenant_id, kind, value_norm)), united in a derived table and joined back
+ * by primary key: an OR across the keys and a subquery makes MariaDB scan
+ * every row of the tenant, and an import asks once per row. */
+static const char *const dup_people_sql =
+    "SELECT c.id, c.kind, '' AS name, c.first_name, c.last_name, c.email_norm FROM ("
+    "SELECT id FROM contacts WHERE tenant_id = {tenant} AND email_norm = ?"
+    " UNION SELECT id FROM contacts WHERE tenant_id = {tenant} AND phone_norm = ?"
+    " UNION SELECT contact_id FROM contact_channels WHERE tenant_id = {tenant}"
+    " AND kind IN ('email', 'phone') AND value_norm IN (?, ?)"
+    ") k JOIN contacts c ON c.tenant_id = {tenant} AND c.id = k.id"
+    " WHERE c.deleted_at IS NULL AND c.id <> ?"
+    " AND (? = '1' OR c.agent_id = ? OR c.agent_id IS NULL)";
+static const char *const dup_relations_sql =
+    "SELECT c.id, 'relation' AS kind, c.name, '' AS first_name, '' AS last_name, c.email_norm FROM ("
+    "SELECT id FROM relations WHERE tenant_id = {tenant} AND email_norm = ?"
+    " UNION SELECT id FROM relations WHERE tenant_id = {tenant} AND phone_norm = ?"
+    ") k JOIN relations c ON c.tenant_id = {tenant} AND c.id = k.id"
+    " WHERE c.deleted_at IS NULL AND c.id <> ?";
+
 static ts_db_result_t *
 dup_rows(ts_request_t *r, contacts_kind_t kind, const char *email, const char *phone,
-         int64_t exclude_id, const char *limit)
+         int64_t exclude_id, const char *limit, bool *failed)
 {
     char *en = contacts_norm_email(r->pool, email), *pn = contacts_norm_phone(r->pool, phone);
+    *failed = false;
     if (en == NULL && pn == NULL) {
         return NULL;
     }
     contacts_q_t q;
-    if (kind == CONTACTS_RELATION) {
-        contacts_q_init(&q, r->pool, "SELECT id, 'relation' AS kind, name, '' AS first_name,"
-                                     " '' AS last_name, email_norm FROM relations"
-                                     " WHERE tenant_id = {tenant} AND deleted_at IS NULL");
-        contacts_q_bind(&q, " AND id <> ?", contacts_i64(r->pool, exclude_id));
-        contacts_q_bind(&q, " AND (email_norm = ?", en);
-        contacts_q_bind(&q, " OR phone_norm = ?)", pn);
-    } else {
-        contacts_q_init(&q, r->pool, "SELECT c.id, c.kind, '' AS name, c.first_name, c.last_name,"
-                                     " c.email_norm FROM contacts c WHERE c.tenant_id = {tenant}"
-                                     " AND c.deleted_at IS NULL");
-        contacts_q_bind(&q, " AND c.id <> ?", contacts_i64(r->pool, exclude_id));
-        contacts_q_bind(&q, " AND (c.email_norm = ?", en);
-        contacts_q_bind(&q, " OR c.phone_norm = ?", pn);
-        contacts_q_add(&q, " OR c.id IN (SELECT contact_id FROM contact_channels WHERE"
-                           " tenant_id = {tenant}");
-        contacts_q_bind(&q, " AND (value_norm = ?", en);
-        contacts_q_bind(&q, " OR value_norm = ?)))", pn);
-        contacts_q_bind(&q, " AND (? = '1' OR c.agent_id = ? OR c.agent_id IS NULL)", visibility(r));
+    contacts_q_init(&q, r->pool, kind == CONTACTS_RELATION ? dup_relations_sql : dup_people_sql);
+    contacts_q_arg(&q, en);
+    contacts_q_arg(&q, pn);
+    if (kind != CONTACTS_RELATION) {
+        contacts_q_arg(&q, en);
+        contacts_q_arg(&q, pn);
+    }
+    contacts_q_argi(&q, exclude_id);
+    if (kind != CONTACTS_RELATION) {
+        contacts_q_arg(&q, visibility(r));
         contacts_q_argi(&q, r->user->id);
     }
-    contacts_q_add(&q, " ORDER BY ");
-    contacts_q_bind(&q, "email_norm = ? DESC, id", en);
+    contacts_q_bind(&q, " ORDER BY c.email_norm = ? DESC, c.id", en);
     contacts_q_add(&q, limit);
-    return contacts_q_query(r, &q);
+    ts_db_result_t *res = contacts_q_query(r, &q);
+    *failed = res == NULL;
+    return res;
 }
 
 cJSON *
@@ -973,7 +997,8 @@ contacts_duplicates(ts_request_t *r, contacts_kind_t kind, const char *email, co
                     int64_t exclude_id)
 {
     cJSON *a = cJSON_CreateArray();
-    ts_db_result_t *res = dup_rows(r, kind, email, phone, exclude_id, " LIMIT 10");
+    bool failed;
+    ts_db_result_t *res = dup_rows(r, kind, email, phone, exclude_id, " LIMIT 10", &failed);
     char *en = contacts_norm_email(r->pool, email);
     for (size_t i = 0; i < ts_db_rows(res); i++) {
         cJSON *d = cJSON_CreateObject();
@@ -998,7 +1023,11 @@ contacts_duplicates(ts_request_t *r, contacts_kind_t kind, const char *email, co
 int64_t
 contacts_duplicate_id(ts_request_t *r, contacts_kind_t kind, const char *email, const char *phone)
 {
-    ts_db_result_t *res = dup_rows(r, kind, email, phone, 0, " LIMIT 1");
+    bool failed;
+    ts_db_result_t *res = dup_rows(r, kind, email, phone, 0, " LIMIT 1", &failed);
+    if (failed) {
+        return -1;
+    }
     return ts_db_rows(res) == 1 ? ts_db_get_int(res, 0, "id") : 0;
 }
 
