@@ -144,7 +144,7 @@ st_instance() {
     export ASAN_OPTIONS=$SERVER_ASAN
     ts_down
     if [ "${TS_KEEP_DB:-0}" != 1 ]; then
-        rm -rf "$TS_VAR/db" "$TS_LOG" "$TS_VAR/tmp" "$TS_VAR/storage" "$TS_VAR/demo-password"
+        rm -rf "$TS_VAR/db" "$TS_VAR/db-tmp" "$TS_LOG" "$TS_VAR/tmp" "$TS_VAR/storage" "$TS_VAR/demo-password"
     fi
     ts_db_start
     ts_db_create

@@ -302,8 +302,11 @@ ts_db_start() {
     # setsid: its own session, so a Ctrl-C in this terminal does not reach it;
     # -w: should setsid have to fork, $! still lives exactly as long as mariadbd.
     # flush-at-commit 2: a dev/test database trades crash durability for speed.
+    # tmpdir of its own: instances side by side never share /tmp's temp tables.
+    mkdir -p "$TS_VAR/db-tmp"
     setsid -w mariadbd --no-defaults "${TS_DB_USER_OPT[@]}" \
         --datadir="$TS_VAR/db" --socket="$TS_DB_SOCK" --pid-file="$TS_VAR/mysql.pid" \
+        --tmpdir="$TS_VAR/db-tmp" \
         --port="$TS_DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
         --log-error="$TS_LOG/mariadb.err" \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
