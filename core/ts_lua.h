@@ -110,6 +110,8 @@ int ts_lua_error_line(const char *msg);
 /* ts_webhook.c: what the API and the settings pages share */
 const char *const *ts_webhook_events(void);   /* NULL-terminated */
 int ts_webhook_create(ts_request_t *r, const cJSON *b, cJSON **fields, int64_t *id);
+int ts_webhook_update(ts_request_t *r, int64_t id, const cJSON *b, cJSON **fields,
+                      char fresh_secret[65]);
 int ts_webhook_delete(ts_request_t *r, int64_t id);
 int ts_webhook_retry(ts_request_t *r, int64_t id);
 

@@ -41,6 +41,8 @@ webhooks_page(ts_request_t *r, int status, const webhook_form_t *f)
         ts_tpl_set(row, "EVENTS", ts_db_get(res, i, "events"));
         bool active = ts_db_get_int(res, i, "active") != 0;
         ts_tpl_set(row, "STATE", active ? "active" : "disabled");
+        ts_tpl_set(row, "TOGGLE", active ? "Disable" : "Enable");
+        ts_tpl_set(row, "TOGGLE_TO", active ? "0" : "1");
         ts_tpl_set_int(row, "FAILED", ts_db_get_int(res, i, "failed"));
         ts_tpl_set(row, "CREATED", ts_db_get(res, i, "created_at"));
     }
@@ -128,6 +130,31 @@ delete_post(ts_request_t *r)
     return ts_resp_redirect(r, "/settings/webhooks");
 }
 
+/* Disable or enable: the same change as PATCH {"active": ...}. */
+static int
+active_post(ts_request_t *r)
+{
+    int64_t id;
+    const char *to = ts_req_form(r, "active");
+    bool on = to != NULL && strcmp(to, "1") == 0;
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddBoolToObject(b, "active", on);
+    cJSON *fields = NULL;
+    char fresh[65];
+    int rc = ts_req_param_id(r, "id", &id) == TS_OK ? ts_webhook_update(r, id, b, &fields, fresh)
+                                                   : 404;
+    cJSON_Delete(b);
+    cJSON_Delete(fields);
+    if (rc == 404) {
+        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+    }
+    if (rc != 0) {
+        return TS_ERROR;
+    }
+    ts_ui_flash(r, on ? "webhook_enabled" : "webhook_disabled");
+    return ts_resp_redirect(r, "/settings/webhooks");
+}
+
 static int
 deliveries_get(ts_request_t *r)
 {
@@ -200,6 +227,8 @@ ts_ui_webhooks_routes(ts_plugin_ctx_t *ctx)
     int rc = ts_route_add_ex(ctx, TS_GET, "/settings/webhooks", list_get, html, TS_ROLE_ADMIN);
     rc |= ts_route_add_ex(ctx, TS_POST, "/settings/webhooks", create_post, html, TS_ROLE_ADMIN);
     rc |= ts_route_add_ex(ctx, TS_POST, "/settings/webhooks/{id}/delete", delete_post, html,
+                          TS_ROLE_ADMIN);
+    rc |= ts_route_add_ex(ctx, TS_POST, "/settings/webhooks/{id}/active", active_post, html,
                           TS_ROLE_ADMIN);
     rc |= ts_route_add_ex(ctx, TS_GET, "/settings/webhooks/{id}/deliveries", deliveries_get,
                           html, TS_ROLE_ADMIN);

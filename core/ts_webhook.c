@@ -290,16 +290,15 @@ webhooks_create(ts_request_t *r)
     return ts_resp_data(r, 201, webhook_json(r, webhook_by_id(r, id), 0));
 }
 
-/* PATCH: name, url, events, active, and rotate_secret (a new secret, shown once). */
-static int
-webhooks_patch(ts_request_t *r)
+/* Changes what b holds of name, url, events, active, secret, and rotate_secret
+ * (a new secret, copied to fresh). 0; 404; 422 with *fields; else TS_ERROR. */
+int
+ts_webhook_update(ts_request_t *r, int64_t id, const cJSON *b, cJSON **fields, char fresh[65])
 {
-    int64_t id;
-    ts_db_result_t *res = ts_req_param_id(r, "id", &id) == TS_OK ? webhook_by_id(r, id) : NULL;
+    ts_db_result_t *res = webhook_by_id(r, id);
     if (res == NULL || ts_db_rows(res) == 0) {
-        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+        return 404;
     }
-    const cJSON *b = ts_req_json(r);
     const cJSON *active = cJSON_GetObjectItemCaseSensitive(b, "active");
     const cJSON *rotate = cJSON_GetObjectItemCaseSensitive(b, "rotate_secret");
     cJSON *f = cJSON_CreateObject();
@@ -312,11 +311,12 @@ webhooks_patch(ts_request_t *r)
         cJSON_AddStringToObject(f, "rotate_secret", "true to replace the secret");
     }
     if (f->child != NULL) {
-        return ts_resp_error(r, 422, "validation_failed", "invalid webhook", f);
+        *fields = f;
+        return 422;
     }
     cJSON_Delete(f);
     const cJSON *secret = cJSON_GetObjectItemCaseSensitive(b, "secret");
-    char fresh[65] = "";
+    fresh[0] = '\0';
     if (cJSON_IsTrue(rotate)) {
         ts_random_hex(fresh, 32);
     }
@@ -342,6 +342,27 @@ webhooks_patch(ts_request_t *r)
     }
     ts_audit(r, "webhook", id, "update", a);
     cJSON_Delete(a);
+    return 0;
+}
+
+/* PATCH: name, url, events, active, and rotate_secret (a new secret, shown once). */
+static int
+webhooks_patch(ts_request_t *r)
+{
+    int64_t id;
+    cJSON *f = NULL;
+    char fresh[65] = "";
+    int rc = ts_req_param_id(r, "id", &id) == TS_OK
+        ? ts_webhook_update(r, id, ts_req_json(r), &f, fresh) : 404;
+    if (rc == 404) {
+        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+    }
+    if (rc == 422) {
+        return ts_resp_error(r, 422, "validation_failed", "invalid webhook", f);
+    }
+    if (rc != 0) {
+        return TS_ERROR;
+    }
     cJSON *d = webhook_json(r, webhook_by_id(r, id), 0);
     if (fresh[0]) {
         cJSON_AddStringToObject(d, "secret", fresh);

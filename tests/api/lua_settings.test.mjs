@@ -136,6 +136,15 @@ describe('settings pages', () => {
         page = await get(`/settings/webhooks/${h.id}/deliveries`);
         assert.doesNotMatch(page.text, new RegExp(`webhook-deliveries/${id}/retry`));
 
+        let res2 = await post(`/settings/webhooks/${h.id}/active`, { active: '0' });
+        assert.equal(res2.status, 303, show(res2));
+        page = await get('/settings/webhooks');
+        assert.match(page.text, new RegExp(`data-webhook="${h.id}"[\\s\\S]*?data-status="disabled"[\\s\\S]*?name="active" value="1"[\\s\\S]*?>Enable<`));
+        assert.equal((await api('GET', `/api/v1/webhooks/${h.id}`, { token: A.adminToken })).json.data.active, false);
+        res2 = await post(`/settings/webhooks/${h.id}/active`, { active: '1' });
+        assert.equal(res2.status, 303, show(res2));
+        assert.equal((await api('GET', `/api/v1/webhooks/${h.id}`, { token: A.adminToken })).json.data.active, true);
+
         assert.equal((await post(`/settings/webhooks/${h.id}/delete`, {})).status, 303);
         assert.equal((await get(`/settings/webhooks/${h.id}/deliveries`)).status, 404);
         assert.equal((await post(`/settings/webhooks/${h.id}/delete`, {})).status, 404);
@@ -148,6 +157,7 @@ describe('settings pages', () => {
         const did = Number(q(`SELECT MAX(id) FROM webhook_deliveries WHERE tenant_id = ${B.id}`)[0][0]);
         assert.equal((await get(`/settings/webhooks/${theirs.id}/deliveries`)).status, 404);
         assert.equal((await post(`/settings/webhooks/${theirs.id}/delete`, {})).status, 404);
+        assert.equal((await post(`/settings/webhooks/${theirs.id}/active`, { active: '0' })).status, 404);
         assert.equal((await post(`/settings/webhook-deliveries/${did}/retry`, {})).status, 404);
         assert.equal(q(`SELECT status FROM webhook_deliveries WHERE tenant_id = ${B.id} AND id = ${did}`)[0][0], 'failed');
     });

@@ -15,6 +15,9 @@
     <td>{{NAME}}</td><td class="wrap">{{URL}}</td><td class="wrap">{{EVENTS}}</td>
     <td><span class="badge" data-status="{{STATE}}">{{STATE}}</span></td><td class="num">{{FAILED}}</td>
     <td class="nowrap"><a class="button small" href="/settings/webhooks/{{ID}}/deliveries">Deliveries</a>
+      <form method="post" action="/settings/webhooks/{{ID}}/active" class="inline">
+        <input type="hidden" name="_csrf" value="{{CSRF}}"><input type="hidden" name="active" value="{{TOGGLE_TO}}">
+        <button type="submit" class="small">{{TOGGLE}}</button></form>
       <form method="post" action="/settings/webhooks/{{ID}}/delete" class="inline">
         <input type="hidden" name="_csrf" value="{{CSRF}}">
         <button type="submit" class="small danger">Delete</button></form></td>
