@@ -265,6 +265,9 @@ int ts_core_routes(void);
 int ts_api_routes(ts_plugin_ctx_t *ctx);
 int ts_ui_routes(ts_plugin_ctx_t *ctx);
 void ts_ui_layout(ts_request_t *r, ts_tpl_dict_t *d);
+void ts_ui_flash(ts_request_t *r, const char *code);   /* a code of ts_ui.c's flash texts */
+int ts_ui_scripts_routes(ts_plugin_ctx_t *ctx);        /* ts_ui_scripts.c */
+int ts_ui_webhooks_routes(ts_plugin_ctx_t *ctx);       /* ts_ui_webhooks.c */
 int ts_invite_user(ts_request_t *r, const char *email, const char *name, ts_role_t role,
                    int64_t *id_out);
 void ts_http_handle(struct FCGX_Request *fcgx, ts_pool_t *pool);

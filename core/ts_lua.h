@@ -92,6 +92,28 @@ int ts_lua_load_tenant(ts_lua_t *s, ts_request_t *r);
 long long ts_lua_tenant_version(ts_request_t *r);
 const char *ts_lua_active_scorer(ts_request_t *r);
 char *ts_lua_read_default(ts_pool_t *p, const char *name);
+bool ts_lua_script_name_valid(const char *name);
+cJSON *ts_lua_scripts_json(ts_request_t *r);   /* what GET /api/v1/scripts lists */
+/* The code in effect (version 0: the install's default), NULL when none. */
+const char *ts_lua_script_code(ts_request_t *r, const char *name, long long *version);
+/* What the API and the settings pages share; each answers 0 on success, an
+ * HTTP status for a refusal (err says why), or TS_ERROR. */
+int ts_lua_script_save(ts_request_t *r, const char *name, const char *code, const char **kind,
+                       int64_t *version, char *err, size_t errlen);
+int ts_lua_script_activate(ts_request_t *r, const char *name, char *err, size_t errlen);
+int ts_lua_script_rollback(ts_request_t *r, const char *name, int64_t to, int64_t *version);
+int ts_lua_script_test(ts_request_t *r, const char *name, int64_t id, const char *event,
+                       const char **kind, cJSON **out, char *err, size_t errlen);
+/* The line a Lua message ("name:12: ...") points at, 0 when none. */
+int ts_lua_error_line(const char *msg);
+
+/* ts_webhook.c: what the API and the settings pages share */
+const char *const *ts_webhook_events(void);   /* NULL-terminated */
+int ts_webhook_create(ts_request_t *r, const cJSON *b, cJSON **fields, int64_t *id);
+int ts_webhook_update(ts_request_t *r, int64_t id, const cJSON *b, cJSON **fields,
+                      char fresh_secret[65]);
+int ts_webhook_delete(ts_request_t *r, int64_t id);
+int ts_webhook_retry(ts_request_t *r, int64_t id);
 
 /* ts_lua_score.c */
 int ts_lua_score_routes(ts_plugin_ctx_t *ctx);

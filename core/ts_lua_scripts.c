@@ -16,8 +16,8 @@ ts_lua_script_dir(void)
 }
 
 /* "scoring", "workflows.viewing_followup", "fields.budget_band". */
-static bool
-valid_name(const char *n)
+bool
+ts_lua_script_name_valid(const char *n)
 {
     size_t len = n ? strlen(n) : 0;
     if (len == 0 || len > 64 || n[0] == '.' || n[len - 1] == '.' || strstr(n, "..")
@@ -43,7 +43,7 @@ default_path(ts_pool_t *p, const char *name)
 char *
 ts_lua_read_default(ts_pool_t *p, const char *name)
 {
-    if (!valid_name(name)) {
+    if (!ts_lua_script_name_valid(name)) {
         return NULL;
     }
     FILE *f = fopen(default_path(p, name), "rb");
@@ -84,8 +84,8 @@ ts_lua_active_scorer(ts_request_t *r)
 }
 
 /* The code in effect of a script: the tenant's newest version, else the install's. */
-static const char *
-current_code(ts_request_t *r, const char *name, long long *version)
+const char *
+ts_lua_script_code(ts_request_t *r, const char *name, long long *version)
 {
     ts_db_result_t *res = ts_db_query(r, "SELECT code, version FROM lua_scripts WHERE tenant_id ="
                                          " {tenant} AND name = ? ORDER BY version DESC LIMIT 1",
@@ -126,9 +126,14 @@ ts_lua_load_tenant(ts_lua_t *s, ts_request_t *r)
 
 /* ---- checking an upload: compile and run it alone, with no record ---- */
 
-static int
-line_of(const char *msg)
+int
+ts_lua_error_line(const char *msg)
 {
+    /* A limit hit says "... exceeded at line N"; Lua itself "name:N: ...". */
+    const char *at = strstr(msg ? msg : "", "at line ");
+    if (at != NULL) {
+        return atoi(at + 8);
+    }
     const char *c = strchr(msg ? msg : "", ':');
     return c ? atoi(c + 1) : 0;
 }
@@ -162,7 +167,7 @@ script_error(ts_request_t *r, int status, const char *code, const char *msg)
 {
     cJSON *f = cJSON_CreateObject();
     cJSON_AddStringToObject(f, "code", msg);
-    int line = line_of(msg);
+    int line = ts_lua_error_line(msg);
     if (line > 0) {
         cJSON_AddNumberToObject(f, "line", line);
     }
@@ -191,24 +196,15 @@ script_json(ts_request_t *r, ts_db_result_t *res, size_t i)
     return o;
 }
 
-static int
-scripts_put(ts_request_t *r)
+/* Checks and stores code as the next version of name. 0 when saved (kind and
+ * version set), 422 with err holding the Lua error and line, else TS_ERROR. */
+int
+ts_lua_script_save(ts_request_t *r, const char *name, const char *code, const char **kind_out,
+                   int64_t *version_out, char *err, size_t errlen)
 {
-    const char *name = ts_req_param(r, "name");
-    if (!valid_name(name)) {
-        return bad_name(r);
-    }
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(ts_req_json(r), "code");
-    if (!cJSON_IsString(code) || strlen(code->valuestring) == 0
-        || strlen(code->valuestring) > MAX_CODE) {
-        cJSON *f = cJSON_CreateObject();
-        cJSON_AddStringToObject(f, "code", "the Lua source as a string, up to 65536 bytes");
-        return ts_resp_error(r, 422, "validation_failed", "code is required", f);
-    }
-    char err[512];
-    const char *kind = check_script(r, name, code->valuestring, err, sizeof(err));
+    const char *kind = check_script(r, name, code, err, errlen);
     if (kind == NULL) {
-        return script_error(r, 422, "script_invalid", err);
+        return 422;
     }
     if (ts_db_begin(r) != TS_OK) {
         return TS_ERROR;
@@ -224,7 +220,7 @@ scripts_put(ts_request_t *r)
     if (v == NULL
         || ts_db_exec(r, "INSERT INTO lua_scripts (tenant_id, name, version, kind, code,"
                          " created_by) VALUES ({tenant}, ?, ?, ?, ?, ?)", "sissi", name, version,
-                      kind, code->valuestring, r->user->id) != TS_OK
+                      kind, code, r->user->id) != TS_OK
         || bump_version(r) != TS_OK || ts_audit(r, "script", version, "update", audit) != TS_OK
         || ts_db_commit(r) != TS_OK) {
         cJSON_Delete(audit);
@@ -235,6 +231,32 @@ scripts_put(ts_request_t *r)
     if (strcmp(kind, "fields") == 0) {
         extern int ts_lua_fields_sync(ts_request_t *r, const char *script);
         ts_lua_fields_sync(r, name);
+    }
+    *kind_out = kind;
+    *version_out = version;
+    return 0;
+}
+
+static int
+scripts_put(ts_request_t *r)
+{
+    const char *name = ts_req_param(r, "name");
+    if (!ts_lua_script_name_valid(name)) {
+        return bad_name(r);
+    }
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(ts_req_json(r), "code");
+    if (!cJSON_IsString(code) || strlen(code->valuestring) == 0
+        || strlen(code->valuestring) > MAX_CODE) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "code", "the Lua source as a string, up to 65536 bytes");
+        return ts_resp_error(r, 422, "validation_failed", "code is required", f);
+    }
+    char err[512];
+    const char *kind = NULL;
+    int64_t version = 0;
+    int rc = ts_lua_script_save(r, name, code->valuestring, &kind, &version, err, sizeof(err));
+    if (rc != 0) {
+        return rc == 422 ? script_error(r, 422, "script_invalid", err) : TS_ERROR;
     }
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", name);
@@ -263,7 +285,7 @@ add_defaults(ts_request_t *r, cJSON *items, const char *sub)
             const char *in = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(i, "name"));
             overridden |= in && strcmp(in, name) == 0;
         }
-        if (!overridden && valid_name(name)) {
+        if (!overridden && ts_lua_script_name_valid(name)) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddStringToObject(o, "name", name);
             cJSON_AddStringToObject(o, "kind", sub == NULL ? "scorer"
@@ -278,15 +300,17 @@ add_defaults(ts_request_t *r, cJSON *items, const char *sub)
     }
 }
 
-static int
-scripts_list(ts_request_t *r)
+/* Every script of the tenant: its own (newest version) and the install's it
+ * has not overridden, each with kind, version, origin and active_scorer. */
+cJSON *
+ts_lua_scripts_json(ts_request_t *r)
 {
     ts_db_result_t *res = ts_db_query(r,
         "SELECT s.name, s.kind, s.version, s.created_at FROM lua_scripts s JOIN (SELECT name,"
         " MAX(version) AS v FROM lua_scripts WHERE tenant_id = {tenant} GROUP BY name) m ON"
         " m.name = s.name AND m.v = s.version WHERE s.tenant_id = {tenant} ORDER BY s.name", "");
     if (res == NULL) {
-        return TS_ERROR;
+        return NULL;
     }
     cJSON *items = cJSON_CreateArray();
     for (size_t i = 0; i < ts_db_rows(res); i++) {
@@ -300,6 +324,16 @@ scripts_list(ts_request_t *r)
         const char *n = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(i, "name"));
         cJSON_AddBoolToObject(i, "active_scorer", n && strcmp(n, scorer) == 0);
     }
+    return items;
+}
+
+static int
+scripts_list(ts_request_t *r)
+{
+    cJSON *items = ts_lua_scripts_json(r);
+    if (items == NULL) {
+        return TS_ERROR;
+    }
     return ts_resp_list(r, items, NULL, cJSON_GetArraySize(items));
 }
 
@@ -308,7 +342,8 @@ scripts_show(ts_request_t *r)
 {
     const char *name = ts_req_param(r, "name");
     long long version = 0;
-    const char *code = valid_name(name) ? current_code(r, name, &version) : NULL;
+    const char *code = ts_lua_script_name_valid(name) ? ts_lua_script_code(r, name, &version)
+                                                      : NULL;
     if (code == NULL) {
         return ts_resp_error(r, 404, "not_found", "no such script", NULL);
     }
@@ -342,29 +377,23 @@ scripts_versions(ts_request_t *r)
     return ts_resp_list(r, items, NULL, (long long) ts_db_rows(res));
 }
 
-/* A rollback adds a version holding the old code: history is never rewritten. */
-static int
-scripts_rollback(ts_request_t *r)
+/* A rollback adds a version holding the old code: history is never rewritten.
+ * 0 with the new version, 404 when there is no such version, else TS_ERROR. */
+int
+ts_lua_script_rollback(ts_request_t *r, const char *name, int64_t to, int64_t *version_out)
 {
-    const char *name = ts_req_param(r, "name");
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(ts_req_json(r), "version");
-    if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
-        cJSON *f = cJSON_CreateObject();
-        cJSON_AddStringToObject(f, "version", "the version to go back to (1 or more)");
-        return ts_resp_error(r, 422, "validation_failed", "version is required", f);
-    }
     ts_db_result_t *old = ts_db_query(r, "SELECT code, kind FROM lua_scripts WHERE tenant_id ="
                                          " {tenant} AND name = ? AND version = ?", "si",
-                                      name ? name : "", (int64_t) v->valuedouble);
+                                      name ? name : "", to);
     if (old == NULL) {
         return TS_ERROR;
     }
     if (ts_db_rows(old) == 0) {
-        return ts_resp_error(r, 404, "not_found", "no such version of this script", NULL);
+        return 404;
     }
     cJSON *audit = cJSON_CreateObject();
     cJSON_AddStringToObject(audit, "name", name);
-    cJSON_AddNumberToObject(audit, "rolled_back_to", v->valuedouble);
+    cJSON_AddNumberToObject(audit, "rolled_back_to", (double) to);
     int64_t version = 0;
     ts_db_result_t *nv = NULL;
     if (ts_db_begin(r) != TS_OK
@@ -381,6 +410,28 @@ scripts_rollback(ts_request_t *r)
         return TS_ERROR;
     }
     cJSON_Delete(audit);
+    *version_out = version;
+    return 0;
+}
+
+static int
+scripts_rollback(ts_request_t *r)
+{
+    const char *name = ts_req_param(r, "name");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(ts_req_json(r), "version");
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "version", "the version to go back to (1 or more)");
+        return ts_resp_error(r, 422, "validation_failed", "version is required", f);
+    }
+    int64_t version = 0;
+    int rc = ts_lua_script_rollback(r, name, (int64_t) v->valuedouble, &version);
+    if (rc == 404) {
+        return ts_resp_error(r, 404, "not_found", "no such version of this script", NULL);
+    }
+    if (rc != 0) {
+        return TS_ERROR;
+    }
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", name);
     cJSON_AddNumberToObject(d, "version", (double) version);
@@ -388,24 +439,44 @@ scripts_rollback(ts_request_t *r)
     return ts_resp_data(r, 200, d);
 }
 
+/* Makes the script in effect the tenant's scorer: 0, 404 when there is no
+ * such script, 422 when it does not score (err says why), else TS_ERROR. */
+int
+ts_lua_script_activate(ts_request_t *r, const char *name, char *err, size_t errlen)
+{
+    long long version;
+    const char *code = ts_lua_script_name_valid(name) ? ts_lua_script_code(r, name, &version)
+                                                      : NULL;
+    if (code == NULL) {
+        snprintf(err, errlen, "no such script");
+        return 404;
+    }
+    const char *kind = check_script(r, name, code, err, errlen);
+    if (kind != NULL && strcmp(kind, "scorer") != 0) {
+        snprintf(err, errlen, "only a script defining score(lead, signals) can score");
+    }
+    if (kind == NULL || strcmp(kind, "scorer") != 0) {
+        return 422;
+    }
+    return ts_db_exec(r, "INSERT INTO lua_tenants (tenant_id, version, active_scorer) VALUES"
+                         " ({tenant}, 1, ?) ON DUPLICATE KEY UPDATE active_scorer = VALUES"
+                         "(active_scorer), version = version + 1", "s", name) == TS_OK
+           ? 0 : TS_ERROR;
+}
+
 static int
 scripts_activate(ts_request_t *r)
 {
     const char *name = ts_req_param(r, "name");
-    long long version;
-    const char *code = valid_name(name) ? current_code(r, name, &version) : NULL;
-    if (code == NULL) {
-        return ts_resp_error(r, 404, "not_found", "no such script", NULL);
-    }
     char err[512];
-    const char *kind = check_script(r, name, code, err, sizeof(err));
-    if (kind == NULL || strcmp(kind, "scorer") != 0) {
-        return script_error(r, 422, "not_a_scorer",
-                            kind ? "only a script defining score(lead, signals) can score" : err);
+    int rc = ts_lua_script_activate(r, name, err, sizeof(err));
+    if (rc == 404) {
+        return ts_resp_error(r, 404, "not_found", err, NULL);
     }
-    if (ts_db_exec(r, "INSERT INTO lua_tenants (tenant_id, version, active_scorer) VALUES"
-                      " ({tenant}, 1, ?) ON DUPLICATE KEY UPDATE active_scorer = VALUES"
-                      "(active_scorer), version = version + 1", "s", name) != TS_OK) {
+    if (rc == 422) {
+        return script_error(r, 422, "not_a_scorer", err);
+    }
+    if (rc != 0) {
         return TS_ERROR;
     }
     cJSON *d = cJSON_CreateObject();
@@ -413,7 +484,60 @@ scripts_activate(ts_request_t *r)
     return ts_resp_data(r, 200, d);
 }
 
-/* A dry run of the script in effect against one record: what it would do. */
+/* A dry run of the script in effect against one record: what it would do.
+ * 0 with out and kind set; 404 (no script or record, err says which); 422
+ * when the script fails (err: the Lua error or limit, and the line); 503. */
+int
+ts_lua_script_test(ts_request_t *r, const char *name, int64_t id, const char *event,
+                   const char **kind_out, cJSON **out, char *err, size_t errlen)
+{
+    long long version;
+    if (!ts_lua_script_name_valid(name) || ts_lua_script_code(r, name, &version) == NULL) {
+        snprintf(err, errlen, "no such script");
+        return 404;
+    }
+    cJSON *rec = ts_lua_contact_json(r, id);
+    if (rec == NULL) {
+        snprintf(err, errlen, "no such record");
+        return 404;
+    }
+    cJSON_Delete(rec);
+    ts_lua_t *s = ts_lua_for(r, err, errlen);
+    if (s == NULL) {
+        return 503;
+    }
+    extern int ts_lua_workflow_test(ts_request_t *r, ts_lua_t *s, const char *script,
+                                    const char *event, int64_t id, cJSON **out, char *err,
+                                    size_t errlen);
+    extern int ts_lua_fields_test(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id,
+                                  cJSON **out, char *err, size_t errlen);
+    lua_getfield(s->L, LUA_REGISTRYINDEX, "ts.scripts");
+    int loaded = lua_getfield(s->L, -1, name);
+    const char *kind = loaded == LUA_TTABLE ? ts_lua_kind(s->L, name) : NULL;
+    lua_pop(s->L, 2);
+    if (kind == NULL) {
+        snprintf(err, errlen, "%s: the script is not loaded (see the server log) or is not in"
+                              " effect", name);
+        return 422;
+    }
+    *out = NULL;
+    int rc;
+    if (strcmp(kind, "scorer") == 0) {
+        rc = ts_lua_score_lead(r, s, name, id, false, out, err, errlen);
+    } else if (strcmp(kind, "workflow") == 0) {
+        rc = ts_lua_workflow_test(r, s, name, event, id, out, err, errlen);
+    } else {
+        rc = ts_lua_fields_test(r, s, name, id, out, err, errlen);
+    }
+    if (rc != TS_OK) {
+        cJSON_Delete(*out);
+        *out = NULL;
+        return 422;
+    }
+    *kind_out = kind;
+    return 0;
+}
+
 static int
 scripts_test(ts_request_t *r)
 {
@@ -427,46 +551,18 @@ scripts_test(ts_request_t *r)
         return ts_resp_error(r, 422, "validation_failed", "record_id is required", f);
     }
     int64_t id = (int64_t) rid->valuedouble;
-    long long version;
-    if (!valid_name(name) || current_code(r, name, &version) == NULL) {
-        return ts_resp_error(r, 404, "not_found", "no such script", NULL);
-    }
-    cJSON *rec = ts_lua_contact_json(r, id);
-    if (rec == NULL) {
-        return ts_resp_error(r, 404, "not_found", "no such record", NULL);
-    }
-    cJSON_Delete(rec);
     char err[1024];
-    ts_lua_t *s = ts_lua_for(r, err, sizeof(err));
-    if (s == NULL) {
+    const char *kind = NULL;
+    cJSON *out = NULL;
+    int rc = ts_lua_script_test(r, name, id, cJSON_GetStringValue(ev), &kind, &out, err,
+                                sizeof(err));
+    if (rc == 404) {
+        return ts_resp_error(r, 404, "not_found", err, NULL);
+    }
+    if (rc == 503) {
         return ts_resp_error(r, 503, "lua_unavailable", err, NULL);
     }
-    extern int ts_lua_workflow_test(ts_request_t *r, ts_lua_t *s, const char *script,
-                                    const char *event, int64_t id, cJSON **out, char *err,
-                                    size_t errlen);
-    extern int ts_lua_fields_test(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id,
-                                  cJSON **out, char *err, size_t errlen);
-    lua_getfield(s->L, LUA_REGISTRYINDEX, "ts.scripts");
-    int loaded = lua_getfield(s->L, -1, name);
-    const char *kind = loaded == LUA_TTABLE ? ts_lua_kind(s->L, name) : NULL;
-    lua_pop(s->L, 2);
-    if (kind == NULL) {
-        return script_error(r, 422, "script_failed",
-                            ts_psprintf(r->pool, "%s: the script is not loaded (see the server"
-                                                 " log) or is not in effect", name));
-    }
-    cJSON *out = NULL;
-    int rc;
-    if (strcmp(kind, "scorer") == 0) {
-        rc = ts_lua_score_lead(r, s, name, id, false, &out, err, sizeof(err));
-    } else if (strcmp(kind, "workflow") == 0) {
-        rc = ts_lua_workflow_test(r, s, name, cJSON_GetStringValue(ev), id, &out, err,
-                                  sizeof(err));
-    } else {
-        rc = ts_lua_fields_test(r, s, name, id, &out, err, sizeof(err));
-    }
-    if (rc != TS_OK) {
-        cJSON_Delete(out);
+    if (rc != 0) {
         return script_error(r, 422, "script_failed", err);
     }
     cJSON *d = cJSON_CreateObject();

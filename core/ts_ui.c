@@ -7,8 +7,8 @@
 #define FLASH_COOKIE "ts_flash"
 
 /* A message for the next page; codes only, so nothing user-typed travels. */
-static void
-flash(ts_request_t *r, const char *code)
+void
+ts_ui_flash(ts_request_t *r, const char *code)
 {
     ts_resp_header(r, "Set-Cookie", ts_psprintf(r->pool, "%s=%s; Path=/; Max-Age=60; "
                                                 "SameSite=Lax; HttpOnly", FLASH_COOKIE, code));
@@ -22,6 +22,14 @@ flash_text(const char *code)
         { "password_set", "Your password is set. Welcome!" },
         { "reset_sent", "If that address has an account, a reset link is on its way." },
         { "link_invalid", "That link is invalid, used or expired." },
+        { "script_saved", "Script saved as a new version." },
+        { "scorer_activated", "This script now scores the agency's leads." },
+        { "script_rolled_back", "Rolled back: the old code is in effect as a new version." },
+        { "webhook_created", "Webhook created." },
+        { "webhook_deleted", "Webhook deleted." },
+        { "webhook_enabled", "Webhook enabled: events are sent again." },
+        { "webhook_disabled", "Webhook disabled: no events are sent until it is enabled." },
+        { "delivery_retried", "Delivery queued for another try." },
     };
     for (size_t i = 0; code && i < sizeof(msgs) / sizeof(msgs[0]); i++) {
         if (strcmp(msgs[i].code, code) == 0) {
@@ -102,7 +110,7 @@ static int
 logout_post(ts_request_t *r)
 {
     ts_auth_logout(r);
-    flash(r, "logged_out");
+    ts_ui_flash(r, "logged_out");
     return ts_resp_redirect(r, "/login");
 }
 
@@ -159,7 +167,7 @@ password_page(ts_request_t *r, int status, const char *title, const char *email,
 static int
 link_invalid(ts_request_t *r)
 {
-    flash(r, "link_invalid");
+    ts_ui_flash(r, "link_invalid");
     return ts_resp_redirect(r, "/login");
 }
 
@@ -223,7 +231,7 @@ link_post(ts_request_t *r)
         ts_db_rollback(r);
         return TS_ERROR;
     }
-    flash(r, "password_set");
+    ts_ui_flash(r, "password_set");
     return ts_resp_redirect(r, "/login");
 }
 
@@ -266,7 +274,7 @@ forgot_post(ts_request_t *r)
             return TS_ERROR;
         }
     }
-    flash(r, "reset_sent");
+    ts_ui_flash(r, "reset_sent");
     return ts_resp_redirect(r, "/login");
 }
 
@@ -316,5 +324,7 @@ ts_ui_routes(ts_plugin_ctx_t *ctx)
     rc |= ts_route_add_ex(ctx, TS_GET, "/password/forgot", forgot_get, pub, TS_ROLE_NONE);
     rc |= ts_route_add_ex(ctx, TS_POST, "/password/forgot", forgot_post, pub, TS_ROLE_NONE);
     rc |= ts_route_add_ex(ctx, TS_GET, "/settings/outbox", outbox, TS_ROUTE_HTML, TS_ROLE_ADMIN);
+    rc |= ts_ui_scripts_routes(ctx);
+    rc |= ts_ui_webhooks_routes(ctx);
     return rc ? TS_ERROR : TS_OK;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "ts_core.h"
+#include "ts_lua.h"
 
 static const int RETRY_DELAYS[] = { 60, 300, 1800, 7200 };
 #define MAX_ATTEMPTS 5          /* the first try and four retries */
@@ -198,25 +199,32 @@ webhook_by_id(ts_request_t *r, int64_t id)
                           " WHERE tenant_id = {tenant} AND id = ? AND deleted_at IS NULL", "i", id);
 }
 
-static int
-webhooks_create(ts_request_t *r)
+const char *const *
+ts_webhook_events(void)
 {
-    const cJSON *b = ts_req_json(r);
-    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name"));
-    const char *url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "url"));
+    return EVENTS;
+}
+
+/* Checks the fields of b that are present (all of name, url and events when
+ * creating) into f; the events as a space-separated list into list. */
+static void
+check_fields(ts_request_t *r, const cJSON *b, bool create, cJSON *f, ts_buf_t *list)
+{
+    const cJSON *jname = cJSON_GetObjectItemCaseSensitive(b, "name");
+    const cJSON *jurl = cJSON_GetObjectItemCaseSensitive(b, "url");
     const cJSON *events = cJSON_GetObjectItemCaseSensitive(b, "events");
     const cJSON *secret = cJSON_GetObjectItemCaseSensitive(b, "secret");
-    cJSON *f = cJSON_CreateObject();
-    if (name == NULL || strlen(name) == 0 || strlen(name) > 100) {
+    const char *name = cJSON_GetStringValue(jname), *url = cJSON_GetStringValue(jurl);
+    if ((create || jname) && (name == NULL || strlen(name) == 0 || strlen(name) > 100)) {
         cJSON_AddStringToObject(f, "name", "required, up to 100 characters");
     }
-    if (url == NULL || strlen(url) > 2000 || strpbrk(url, " \r\n\t") != NULL
-        || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
+    if ((create || jurl)
+        && (url == NULL || strlen(url) > 2000 || strpbrk(url, " \r\n\t") != NULL
+            || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))) {
         cJSON_AddStringToObject(f, "url", "an http or https URL");
     }
-    ts_buf_t list;
-    ts_buf_init(&list, r->pool, 256);
-    if (!cJSON_IsArray(events) || cJSON_GetArraySize(events) == 0) {
+    ts_buf_init(list, r->pool, 256);
+    if ((create || events) && (!cJSON_IsArray(events) || cJSON_GetArraySize(events) == 0)) {
         cJSON_AddStringToObject(f, "events", "a list of event names (or \"*\")");
     }
     for (const cJSON *e = cJSON_IsArray(events) ? events->child : NULL; e; e = e->next) {
@@ -225,23 +233,36 @@ webhooks_create(ts_request_t *r)
                                     cJSON_IsString(e) ? e->valuestring : "?"));
             break;
         }
-        if (list.len + strlen(e->valuestring) + 1 < 2000) {
-            ts_buf_str(&list, list.len ? " " : "");
-            ts_buf_str(&list, e->valuestring);
+        if (list->len + strlen(e->valuestring) + 1 < 2000) {
+            ts_buf_str(list, list->len ? " " : "");
+            ts_buf_str(list, e->valuestring);
         }
     }
+    ts_buf_add(list, "", 1);
     if (secret != NULL && !cJSON_IsNull(secret)
         && (!cJSON_IsString(secret) || strlen(secret->valuestring) > 200)) {
         cJSON_AddStringToObject(f, "secret", "text up to 200 characters");
     }
+}
+
+/* 0 with the new webhook's id; 422 with *fields naming what is wrong. */
+int
+ts_webhook_create(ts_request_t *r, const cJSON *b, cJSON **fields, int64_t *id_out)
+{
+    cJSON *f = cJSON_CreateObject();
+    ts_buf_t list;
+    check_fields(r, b, true, f, &list);
     if (f->child != NULL) {
-        return ts_resp_error(r, 422, "validation_failed", "invalid webhook", f);
+        *fields = f;
+        return 422;
     }
     cJSON_Delete(f);
-    ts_buf_add(&list, "", 1);
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name"));
+    const char *url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "url"));
+    const char *secret = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "secret"));
     if (ts_db_exec(r, "INSERT INTO webhooks (tenant_id, name, url, events, secret, created_by)"
                       " VALUES ({tenant}, ?, ?, ?, ?, ?)", "ssssi", name, url, list.data,
-                   cJSON_GetStringValue(secret), r->user->id) != TS_OK) {
+                   secret, r->user->id) != TS_OK) {
         return TS_ERROR;
     }
     int64_t id = ts_db_insert_id(r);
@@ -250,7 +271,103 @@ webhooks_create(ts_request_t *r)
     cJSON_AddStringToObject(a, "events", list.data);
     ts_audit(r, "webhook", id, "create", a);
     cJSON_Delete(a);
+    *id_out = id;
+    return 0;
+}
+
+static int
+webhooks_create(ts_request_t *r)
+{
+    cJSON *f = NULL;
+    int64_t id = 0;
+    int rc = ts_webhook_create(r, ts_req_json(r), &f, &id);
+    if (rc == 422) {
+        return ts_resp_error(r, 422, "validation_failed", "invalid webhook", f);
+    }
+    if (rc != 0) {
+        return TS_ERROR;
+    }
     return ts_resp_data(r, 201, webhook_json(r, webhook_by_id(r, id), 0));
+}
+
+/* Changes what b holds of name, url, events, active, secret, and rotate_secret
+ * (a new secret, copied to fresh). 0; 404; 422 with *fields; else TS_ERROR. */
+int
+ts_webhook_update(ts_request_t *r, int64_t id, const cJSON *b, cJSON **fields, char fresh[65])
+{
+    ts_db_result_t *res = webhook_by_id(r, id);
+    if (res == NULL || ts_db_rows(res) == 0) {
+        return 404;
+    }
+    const cJSON *active = cJSON_GetObjectItemCaseSensitive(b, "active");
+    const cJSON *rotate = cJSON_GetObjectItemCaseSensitive(b, "rotate_secret");
+    cJSON *f = cJSON_CreateObject();
+    ts_buf_t list;
+    check_fields(r, b, false, f, &list);
+    if (active != NULL && !cJSON_IsBool(active)) {
+        cJSON_AddStringToObject(f, "active", "true or false");
+    }
+    if (rotate != NULL && !cJSON_IsBool(rotate)) {
+        cJSON_AddStringToObject(f, "rotate_secret", "true to replace the secret");
+    }
+    if (f->child != NULL) {
+        *fields = f;
+        return 422;
+    }
+    cJSON_Delete(f);
+    const cJSON *secret = cJSON_GetObjectItemCaseSensitive(b, "secret");
+    fresh[0] = '\0';
+    if (cJSON_IsTrue(rotate)) {
+        ts_random_hex(fresh, 32);
+    }
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name"));
+    const char *url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "url"));
+    bool has_events = cJSON_GetObjectItemCaseSensitive(b, "events") != NULL;
+    /* NULL keeps a column; the secret: rotated, set, cleared (null) or kept. */
+    int set_secret = fresh[0] || secret != NULL;
+    int64_t act = active == NULL ? -1 : cJSON_IsTrue(active) ? 1 : 0;
+    if (ts_db_exec(r, "UPDATE webhooks SET name = COALESCE(?, name), url = COALESCE(?, url),"
+                      " events = COALESCE(?, events), active = IF(? < 0, active, ?),"
+                      " secret = IF(?, ?, secret) WHERE tenant_id = {tenant} AND id = ?",
+                   "sssiiisi", name, url, has_events ? list.data : NULL, act, act,
+                   (int64_t) set_secret,
+                   fresh[0] ? fresh : cJSON_GetStringValue(secret), id) != TS_OK) {
+        return TS_ERROR;
+    }
+    cJSON *a = cJSON_CreateObject();
+    for (const cJSON *c = b ? b->child : NULL; c; c = c->next) {
+        if (c->string && strcmp(c->string, "secret") != 0) {
+            cJSON_AddItemToObject(a, c->string, cJSON_Duplicate(c, 1));
+        }
+    }
+    ts_audit(r, "webhook", id, "update", a);
+    cJSON_Delete(a);
+    return 0;
+}
+
+/* PATCH: name, url, events, active, and rotate_secret (a new secret, shown once). */
+static int
+webhooks_patch(ts_request_t *r)
+{
+    int64_t id;
+    cJSON *f = NULL;
+    char fresh[65] = "";
+    int rc = ts_req_param_id(r, "id", &id) == TS_OK
+        ? ts_webhook_update(r, id, ts_req_json(r), &f, fresh) : 404;
+    if (rc == 404) {
+        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+    }
+    if (rc == 422) {
+        return ts_resp_error(r, 422, "validation_failed", "invalid webhook", f);
+    }
+    if (rc != 0) {
+        return TS_ERROR;
+    }
+    cJSON *d = webhook_json(r, webhook_by_id(r, id), 0);
+    if (fresh[0]) {
+        cJSON_AddStringToObject(d, "secret", fresh);
+    }
+    return ts_resp_data(r, 200, d);
 }
 
 static int
@@ -269,6 +386,19 @@ webhooks_list(ts_request_t *r)
     return ts_resp_list(r, items, NULL, (long long) ts_db_rows(res));
 }
 
+int
+ts_webhook_delete(ts_request_t *r, int64_t id)
+{
+    if (ts_db_exec(r, "UPDATE webhooks SET deleted_at = NOW(), active = 0 WHERE tenant_id ="
+                      " {tenant} AND id = ? AND deleted_at IS NULL", "i", id) != TS_OK) {
+        return TS_ERROR;
+    }
+    if (ts_db_affected(r) == 0) {
+        return 404;
+    }
+    return ts_audit(r, "webhook", id, "delete", NULL) == TS_OK ? 0 : TS_ERROR;
+}
+
 static int
 webhooks_show(ts_request_t *r)
 {
@@ -278,10 +408,7 @@ webhooks_show(ts_request_t *r)
         return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
     }
     if (r->method == TS_DELETE) {
-        ts_db_exec(r, "UPDATE webhooks SET deleted_at = NOW(), active = 0 WHERE tenant_id ="
-                      " {tenant} AND id = ?", "i", id);
-        ts_audit(r, "webhook", id, "delete", NULL);
-        return ts_resp_no_content(r);
+        return ts_webhook_delete(r, id) == 0 ? ts_resp_no_content(r) : TS_ERROR;
     }
     return ts_resp_data(r, 200, webhook_json(r, res, 0));
 }
@@ -304,23 +431,31 @@ deliveries_list(ts_request_t *r)
     return ts_resp_list(r, ts_db_rows_json(r, res), NULL, (long long) ts_db_rows(res));
 }
 
-/* The manual retry of a failed (or still pending) delivery: a fresh count. */
-static int
-delivery_retry(ts_request_t *r)
+/* The manual retry of a failed (or still pending) delivery: a fresh count.
+ * 0, 404 when there is no such delivery awaiting one, else TS_ERROR. */
+int
+ts_webhook_retry(ts_request_t *r, int64_t id)
 {
-    int64_t id;
-    if (ts_req_param_id(r, "id", &id) != TS_OK) {
-        return ts_resp_error(r, 404, "not_found", "no such delivery", NULL);
-    }
     if (ts_db_exec(r, "UPDATE webhook_deliveries SET status = 'pending', attempts = 0,"
                       " next_attempt_at = NULL WHERE tenant_id = {tenant} AND id = ? AND"
                       " status <> 'delivered'", "i", id) != TS_OK) {
         return TS_ERROR;
     }
     if (ts_db_affected(r) == 0) {
+        return 404;
+    }
+    return enqueue_delivery(r, id, 0) == TS_OK ? 0 : TS_ERROR;
+}
+
+static int
+delivery_retry(ts_request_t *r)
+{
+    int64_t id;
+    int rc = ts_req_param_id(r, "id", &id) == TS_OK ? ts_webhook_retry(r, id) : 404;
+    if (rc == 404) {
         return ts_resp_error(r, 404, "not_found", "no such delivery awaiting a retry", NULL);
     }
-    if (enqueue_delivery(r, id, 0) != TS_OK) {
+    if (rc != 0) {
         return TS_ERROR;
     }
     cJSON *d = cJSON_CreateObject();
@@ -369,6 +504,8 @@ ts_webhook_routes(ts_plugin_ctx_t *ctx)
     rc |= ts_route_add_ex(ctx, TS_GET, "/api/v1/webhooks", webhooks_list, 0, TS_ROLE_ADMIN);
     rc |= ts_route_add_ex(ctx, TS_POST, "/api/v1/webhooks", webhooks_create, 0, TS_ROLE_ADMIN);
     rc |= ts_route_add_ex(ctx, TS_GET | TS_DELETE, "/api/v1/webhooks/{id}", webhooks_show, 0,
+                          TS_ROLE_ADMIN);
+    rc |= ts_route_add_ex(ctx, TS_PATCH, "/api/v1/webhooks/{id}", webhooks_patch, 0,
                           TS_ROLE_ADMIN);
     rc |= ts_route_add_ex(ctx, TS_GET, "/api/v1/webhooks/{id}/deliveries", deliveries_list, 0,
                           TS_ROLE_ADMIN);
