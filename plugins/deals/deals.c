@@ -42,7 +42,7 @@ deals_init(ts_plugin_ctx_t *ctx)
             return TS_ERROR;
         }
     }
-    return TS_OK;
+    return deals_totals_init(ctx);
 }
 
 TS_PLUGIN(deals, .version = "1.0", .requires = "contacts properties", .init = deals_init);

@@ -67,6 +67,10 @@ int deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id, cJSON **fiel
 int deals_patch_json(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fields);
 int deals_answer(ts_request_t *r, int rc, cJSON *fields, int ok_status, int64_t id);
 
+/* The board's totals (deals_totals.c). */
+int deals_totals_rebuild(ts_request_t *r);
+int deals_totals_init(ts_plugin_ctx_t *ctx);
+
 cJSON *deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, long limit);
 
 cJSON *deals_funnel_json(ts_request_t *r, const deals_pipeline_t *p);
@@ -114,17 +118,6 @@ ts_db_result_t *deals_query_rows(ts_request_t *r, const deals_query_t *q, long l
     " d.stage_changed_at, d.created_at, d.updated_at," \
     " (SELECT dc.contact_id FROM deal_contacts dc WHERE dc.tenant_id = d.tenant_id" \
     "  AND dc.deal_id = d.id AND dc.kind = 'main') AS main_contact_id," \
-    " (SELECT TRIM(CONCAT(c.first_name, ' ', c.last_name)) FROM deal_contacts dc" \
-    "  JOIN contacts c ON c.tenant_id = dc.tenant_id AND c.id = dc.contact_id" \
-    "  WHERE dc.tenant_id = d.tenant_id AND dc.deal_id = d.id AND dc.kind = 'main')" \
-    "  AS main_contact_name," \
-    " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR '\\n') FROM tags t" \
-    "  WHERE t.tenant_id = d.tenant_id AND t.entity = 'deal' AND t.entity_id = d.id) AS tags"
-/* A board card: what the card shows and the board script needs, no more
- * (a board carries up to 450 of them). */
-#define DEALS_CARD_COLUMNS \
-    "d.id, d.ref, d.name, d.stage, d.value, d.currency, d.expected_close_date, d.probability," \
-    " d.agent_id, u.name AS agent_name," \
     " (SELECT TRIM(CONCAT(c.first_name, ' ', c.last_name)) FROM deal_contacts dc" \
     "  JOIN contacts c ON c.tenant_id = dc.tenant_id AND c.id = dc.contact_id" \
     "  WHERE dc.tenant_id = d.tenant_id AND dc.deal_id = d.id AND dc.kind = 'main')" \
