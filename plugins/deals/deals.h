@@ -8,7 +8,7 @@
 
 typedef struct {
     const char *code;          /* the API's stage code */
-    const char *label;         /* English label; the UI translates by code */
+    const char *label;         /* English; deals_label() gives the request's */
     int         probability;   /* the default when a deal enters the stage */
 } deals_stage_t;
 
@@ -26,6 +26,11 @@ int  deals_stage_index(const deals_pipeline_t *p, const char *code);
 bool deals_stage_closed(const char *code);
 bool deals_type_valid(const char *type);
 const char *deals_stage_codes(ts_request_t *r, const deals_pipeline_t *p);
+
+/* Stage labels in en, es, nl, de or fr, by the request's Accept-Language
+ * (deals_i18n.c); the API keeps the codes and adds the label beside them. */
+const char *deals_lang(ts_request_t *r);
+const char *deals_label(ts_request_t *r, const char *stage);
 
 /* Errors with fields (deals_store.c). */
 void deals_field(cJSON **fields, const char *name, const char *msg);
@@ -66,6 +71,16 @@ int deals_tags_apply(ts_request_t *r, int64_t id, const cJSON *tags, bool add);
 int deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id, cJSON **fields);
 int deals_patch_json(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fields);
 int deals_answer(ts_request_t *r, int rc, cJSON *fields, int ok_status, int64_t id);
+
+/* Batch stage, agent and tags in one transaction (deals_batch.c): TS_OK,
+ * TS_DECLINED with *fields, 403 with *denied, or TS_ERROR. */
+int deals_batch_apply(ts_request_t *r, const cJSON *j, cJSON **fields, const char **denied);
+
+/* The tenant's deal settings (deals_settings.c): as JSON (NULL on a database
+ * error), and PATCH's checks and change: TS_OK, TS_DECLINED with *fields or
+ * TS_ERROR. */
+cJSON *deals_settings_json(ts_request_t *r);
+int deals_settings_apply(ts_request_t *r, const cJSON *j, cJSON **fields);
 
 /* The board's totals (deals_totals.c). */
 int deals_totals_rebuild(ts_request_t *r);

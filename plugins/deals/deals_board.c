@@ -28,7 +28,8 @@ static const char cards_sql[] =
     "SELECT b.id, b.ref, b.name, b.type, b.stage, b.value, b.currency, b.expected_close_date,"
     " b.probability, b.agent_id, u.name AS agent_name,"
     " TRIM(CONCAT(c.first_name, ' ', c.last_name)) AS main_contact_name,"
-    " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR '\\n') FROM tags t"
+    " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR '\\n')"
+    "  FROM tags t FORCE INDEX (PRIMARY)"  /* (tenant, entity, entity_id): not the tag key */
     "  WHERE t.tenant_id = {tenant} AND t.entity = 'deal' AND t.entity_id = b.id) AS tags"
     " FROM (" U3(U3(CARDS_BRANCH)) ") b"
     " LEFT JOIN users u ON u.tenant_id = {tenant} AND u.id = b.agent_id"
@@ -76,7 +77,7 @@ deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, 
         cJSON *col = cJSON_CreateObject();
         cJSON_AddItemToArray(cols, col);
         cJSON_AddStringToObject(col, "stage", st->code);
-        cJSON_AddStringToObject(col, "label", st->label);
+        cJSON_AddStringToObject(col, "label", deals_label(r, st->code));
         cJSON_AddNumberToObject(col, "probability", st->probability);
         cJSON_AddBoolToObject(col, "closed", deals_stage_closed(st->code));
         double n = 0, total = 0, weighted = 0;
