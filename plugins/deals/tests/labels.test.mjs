@@ -3,7 +3,7 @@
 // its history; and on the board page.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, show } from '../../../tests/api/_http.mjs';
+import { api, request, session, show } from '../../../tests/api/_http.mjs';
 import { agency, dealBody } from './_deals.mjs';
 
 let A, id;
@@ -53,6 +53,19 @@ describe('stage labels', () => {
             [null, 'First Visit'], ['e', 'First Visit'], ['DE', 'Erstbesichtigung'], ['es;q=0, nl;q=0.1', 'Eerste bezichtiging']]) {
             const b = await as(lang, 'GET', '/api/v1/deals/board?pipeline=buyer');
             assert.equal(b.json.data.columns.find((c) => c.stage === 'first_visit').label, want, String(lang));
+        }
+    });
+
+    test('the board, the list and the deal page show the labels of the asked language', async () => {
+        const jar = await session(A.t, A.users.agent);
+        const page = (path, lang) => request('GET', path, { host: A.t.host, jar, headers: { 'accept-language': lang } });
+        for (const path of ['/deals?pipeline=buyer', '/deals/list', `/deals/${id}`]) {
+            const de = await page(path, 'de');
+            assert.equal(de.status, 200, show(de));
+            assert.ok(de.text.includes('Erstbesichtigung'), `${path} in German`);
+            assert.ok(!de.text.includes('First Visit'), `${path}: no English label left`);
+            const es = await page(path, 'es');
+            assert.ok(es.text.includes('Primera visita'), `${path} in Spanish`);
         }
     });
 });
