@@ -25,6 +25,9 @@ static const struct {
     { TS_POST, "/api/v1/deals/{id}/activities", deals_activity_create, 0, TS_ROLE_AGENT },
     { TS_GET, "/deals", deals_page_board, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_GET, "/deals/list", deals_page_list, TS_ROUTE_HTML, TS_ROLE_VIEWER },
+    { TS_POST, "/deals/list/batch", deals_page_batch, TS_ROUTE_HTML, TS_ROLE_AGENT },
+    { TS_GET, "/deals/settings", deals_page_settings, TS_ROUTE_HTML, TS_ROLE_ADMIN },
+    { TS_POST, "/deals/settings", deals_page_settings_save, TS_ROUTE_HTML, TS_ROLE_ADMIN },
     { TS_GET, "/deals/dashboard", deals_page_dashboard, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_GET, "/deals/new", deals_page_new, TS_ROUTE_HTML, TS_ROLE_AGENT },
     { TS_POST, "/deals/new", deals_page_create, TS_ROUTE_HTML, TS_ROLE_AGENT },
@@ -42,7 +45,7 @@ deals_init(ts_plugin_ctx_t *ctx)
             return TS_ERROR;
         }
     }
-    return TS_OK;
+    return deals_totals_init(ctx);
 }
 
 TS_PLUGIN(deals, .version = "1.0", .requires = "contacts properties", .init = deals_init);

@@ -8,7 +8,7 @@
 
 typedef struct {
     const char *code;          /* the API's stage code */
-    const char *label;         /* English label; the UI translates by code */
+    const char *label;         /* English; deals_label() gives the request's */
     int         probability;   /* the default when a deal enters the stage */
 } deals_stage_t;
 
@@ -26,6 +26,11 @@ int  deals_stage_index(const deals_pipeline_t *p, const char *code);
 bool deals_stage_closed(const char *code);
 bool deals_type_valid(const char *type);
 const char *deals_stage_codes(ts_request_t *r, const deals_pipeline_t *p);
+
+/* Stage labels in en, es, nl, de or fr, by the request's Accept-Language
+ * (deals_i18n.c); the API keeps the codes and adds the label beside them. */
+const char *deals_lang(ts_request_t *r);
+const char *deals_label(ts_request_t *r, const char *stage);
 
 /* Errors with fields (deals_store.c). */
 void deals_field(cJSON **fields, const char *name, const char *msg);
@@ -66,6 +71,20 @@ int deals_tags_apply(ts_request_t *r, int64_t id, const cJSON *tags, bool add);
 int deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id, cJSON **fields);
 int deals_patch_json(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fields);
 int deals_answer(ts_request_t *r, int rc, cJSON *fields, int ok_status, int64_t id);
+
+/* Batch stage, agent and tags in one transaction (deals_batch.c): TS_OK,
+ * TS_DECLINED with *fields, 403 with *denied, or TS_ERROR. */
+int deals_batch_apply(ts_request_t *r, const cJSON *j, cJSON **fields, const char **denied);
+
+/* The tenant's deal settings (deals_settings.c): as JSON (NULL on a database
+ * error), and PATCH's checks and change: TS_OK, TS_DECLINED with *fields or
+ * TS_ERROR. */
+cJSON *deals_settings_json(ts_request_t *r);
+int deals_settings_apply(ts_request_t *r, const cJSON *j, cJSON **fields);
+
+/* The board's totals (deals_totals.c). */
+int deals_totals_rebuild(ts_request_t *r);
+int deals_totals_init(ts_plugin_ctx_t *ctx);
 
 cJSON *deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, long limit);
 
@@ -114,17 +133,6 @@ ts_db_result_t *deals_query_rows(ts_request_t *r, const deals_query_t *q, long l
     " d.stage_changed_at, d.created_at, d.updated_at," \
     " (SELECT dc.contact_id FROM deal_contacts dc WHERE dc.tenant_id = d.tenant_id" \
     "  AND dc.deal_id = d.id AND dc.kind = 'main') AS main_contact_id," \
-    " (SELECT TRIM(CONCAT(c.first_name, ' ', c.last_name)) FROM deal_contacts dc" \
-    "  JOIN contacts c ON c.tenant_id = dc.tenant_id AND c.id = dc.contact_id" \
-    "  WHERE dc.tenant_id = d.tenant_id AND dc.deal_id = d.id AND dc.kind = 'main')" \
-    "  AS main_contact_name," \
-    " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR '\\n') FROM tags t" \
-    "  WHERE t.tenant_id = d.tenant_id AND t.entity = 'deal' AND t.entity_id = d.id) AS tags"
-/* A board card: what the card shows and the board script needs, no more
- * (a board carries up to 450 of them). */
-#define DEALS_CARD_COLUMNS \
-    "d.id, d.ref, d.name, d.stage, d.value, d.currency, d.expected_close_date, d.probability," \
-    " d.agent_id, u.name AS agent_name," \
     " (SELECT TRIM(CONCAT(c.first_name, ' ', c.last_name)) FROM deal_contacts dc" \
     "  JOIN contacts c ON c.tenant_id = dc.tenant_id AND c.id = dc.contact_id" \
     "  WHERE dc.tenant_id = d.tenant_id AND dc.deal_id = d.id AND dc.kind = 'main')" \

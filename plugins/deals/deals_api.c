@@ -417,5 +417,13 @@ deals_history(ts_request_t *r)
     if (res == NULL) {
         return TS_ERROR;
     }
-    return ts_resp_list(r, ts_db_rows_json(r, res), NULL, (long long) ts_db_rows(res));
+    cJSON *items = ts_db_rows_json(r, res);
+    cJSON *e;
+    cJSON_ArrayForEach(e, items) {
+        const char *from = deals_ustr(e, "from");
+        cJSON_AddItemToObject(e, "from_label", from ? cJSON_CreateString(deals_label(r, from))
+                                                    : cJSON_CreateNull());
+        cJSON_AddStringToObject(e, "to_label", deals_label(r, deals_ustr(e, "to")));
+    }
+    return ts_resp_list(r, items, NULL, (long long) ts_db_rows(res));
 }

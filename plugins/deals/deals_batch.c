@@ -49,16 +49,15 @@ check_shape(ts_request_t *r, const cJSON *j, cJSON **fields)
     return *fields ? TS_DECLINED : TS_OK;
 }
 
+/* The batch in one transaction, for the API and the list page alike: TS_OK,
+ * TS_DECLINED with *fields, 403 with *denied, or TS_ERROR. */
 int
-deals_batch(ts_request_t *r)
+deals_batch_apply(ts_request_t *r, const cJSON *j, cJSON **fieldsp, const char **denied)
 {
-    const cJSON *j = ts_req_json(r);
-    if (!cJSON_IsObject(j)) {
-        return ts_resp_error(r, 400, "bad_body", "a JSON object is expected", NULL);
-    }
     cJSON *fields = NULL;
     if (check_shape(r, j, &fields) != TS_OK) {
-        return deals_invalid(r, fields);
+        *fieldsp = fields;
+        return TS_DECLINED;
     }
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(j, "ids");
     const char *stage = deals_ustr(j, "stage");
@@ -118,19 +117,42 @@ deals_batch(ts_request_t *r)
         }
         if (forbidden) {
             cJSON_Delete(fields);
-            return deals_forbidden(r, agent != NULL && i == 0
-                                   ? "only managers assign deals to other agents"
-                                   : ts_psprintf(r->pool, "ids[%d]: agents change only their own"
-                                                 " deals", i));
+            *denied = agent != NULL && i == 0 ? "only managers assign deals to other agents"
+                      : ts_psprintf(r->pool, "ids[%d]: agents change only their own deals", i);
+            return 403;
         }
+        *fieldsp = fields;
+        return TS_DECLINED;
+    }
+    return ts_db_commit(r);
+}
+
+int
+deals_batch(ts_request_t *r)
+{
+    const cJSON *j = ts_req_json(r);
+    if (!cJSON_IsObject(j)) {
+        return ts_resp_error(r, 400, "bad_body", "a JSON object is expected", NULL);
+    }
+    cJSON *fields = NULL;
+    if (check_shape(r, j, &fields) != TS_OK) {
+        return deals_invalid(r, fields);
+    }
+    const char *denied = NULL;
+    int rc = deals_batch_apply(r, j, &fields, &denied);
+    if (rc == 403) {
+        return deals_forbidden(r, denied);
+    }
+    if (rc == TS_DECLINED) {
         return ts_resp_error(r, 422, "validation_failed", "no deal was changed: some rows are invalid",
                              fields);
     }
-    if (ts_db_commit(r) != TS_OK) {
+    if (rc != TS_OK) {
         return TS_ERROR;
     }
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(j, "ids");
     cJSON *out = cJSON_CreateObject();
-    cJSON_AddNumberToObject(out, "updated", n);
+    cJSON_AddNumberToObject(out, "updated", cJSON_GetArraySize(ids));
     cJSON_AddItemToObject(out, "ids", cJSON_Duplicate(ids, true));
     return ts_resp_data(r, 200, out);
 }

@@ -12,17 +12,61 @@ bad(ts_request_t *r, const char *field, const char *msg)
     return deals_invalid(r, f);
 }
 
-/* The board's JSON: agent NULL for everyone's deals, limit cards per column. */
+/* One column's newest cards: a range read of deals_board, which holds the
+ * pipeline, the stage and the card order, so it stops after LIMIT rows. */
+#define CARDS_BRANCH \
+    "(SELECT d.id, d.ref, d.name, d.type, d.stage, d.value, d.currency, d.expected_close_date," \
+    " d.probability, d.agent_id, d.stage_changed_at FROM deals d FORCE INDEX (deals_board)" \
+    " WHERE d.tenant_id = {tenant} AND d.pipeline = ? AND d.deleted_at IS NULL AND d.stage = ?" \
+    " AND (? IS NULL OR d.agent_id = ?) ORDER BY d.stage_changed_at DESC, d.id DESC LIMIT ?)"
+#define CARDS_MAX_STAGES 9
+#define U3(x) x " UNION ALL " x " UNION ALL " x
+/* Every column's cards in one statement: one branch per stage (a pipeline
+ * with fewer stages binds NULL to the rest, which read nothing), then the
+ * agent, the main contact (one unique-key read) and the tags of each card. */
+static const char cards_sql[] =
+    "SELECT b.id, b.ref, b.name, b.type, b.stage, b.value, b.currency, b.expected_close_date,"
+    " b.probability, b.agent_id, u.name AS agent_name,"
+    " TRIM(CONCAT(c.first_name, ' ', c.last_name)) AS main_contact_name,"
+    " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR '\\n')"
+    "  FROM tags t FORCE INDEX (PRIMARY)"  /* (tenant, entity, entity_id): not the tag key */
+    "  WHERE t.tenant_id = {tenant} AND t.entity = 'deal' AND t.entity_id = b.id) AS tags"
+    " FROM (" U3(U3(CARDS_BRANCH)) ") b"
+    " LEFT JOIN users u ON u.tenant_id = {tenant} AND u.id = b.agent_id"
+    " LEFT JOIN deal_contacts dc ON dc.tenant_id = {tenant} AND dc.main_of = b.id"
+    " LEFT JOIN contacts c ON c.tenant_id = {tenant} AND c.id = dc.contact_id"
+    " ORDER BY b.stage, b.stage_changed_at DESC, b.id DESC";
+#define B5 "ssssi"
+#define CARDS_TYPES B5 B5 B5 B5 B5 B5 B5 B5 B5
+
+static ts_db_result_t *
+board_cards(ts_request_t *r, const deals_pipeline_t *p, const char *agent, long limit)
+{
+    const char *st[CARDS_MAX_STAGES] = { NULL };
+    for (int s = 0; s < p->nstages && s < CARDS_MAX_STAGES; s++) {
+        st[s] = p->stages[s].code;
+    }
+    const char *pl = p->code;
+    int64_t n = (int64_t) limit;
+#define BA(k) pl, st[k], agent, agent, n
+    return ts_db_query(r, cards_sql, CARDS_TYPES, BA(0), BA(1), BA(2), BA(3), BA(4), BA(5),
+                       BA(6), BA(7), BA(8));
+#undef BA
+}
+
+/* The board's JSON: agent NULL for everyone's deals, limit cards per column.
+ * Counts and sums come from deal_stage_totals (kept by triggers), a few rows
+ * per stage, not a scan of the pipeline's deals. */
 cJSON *
 deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, long limit)
 {
     ts_db_result_t *agg = ts_db_query(r,
-        "SELECT stage, COUNT(*) AS n, CAST(SUM(value) AS SIGNED) AS total,"
-        " CAST(SUM(value * probability) / 100 AS SIGNED) AS weighted"
-        " FROM deals FORCE INDEX (deals_totals)"   /* covering: no row reads */
-        " WHERE tenant_id = {tenant} AND pipeline = ? AND deleted_at IS NULL"
-        " AND (? IS NULL OR agent_id = ?) GROUP BY stage", "sss", p->code, agent, agent);
-    if (agg == NULL) {
+        "SELECT stage, CAST(SUM(n) AS SIGNED) AS n, CAST(SUM(total) AS SIGNED) AS total,"
+        " CAST(SUM(weighted) / 100 AS SIGNED) AS weighted FROM deal_stage_totals"
+        " WHERE tenant_id = {tenant} AND pipeline = ? AND (? IS NULL OR agent_key = ?)"
+        " GROUP BY stage", "sss", p->code, agent, agent);
+    ts_db_result_t *cards = agg && limit > 0 ? board_cards(r, p, agent, limit) : NULL;
+    if (agg == NULL || (limit > 0 && cards == NULL)) {
         return NULL;
     }
     cJSON *data = cJSON_CreateObject();
@@ -33,7 +77,7 @@ deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, 
         cJSON *col = cJSON_CreateObject();
         cJSON_AddItemToArray(cols, col);
         cJSON_AddStringToObject(col, "stage", st->code);
-        cJSON_AddStringToObject(col, "label", st->label);
+        cJSON_AddStringToObject(col, "label", deals_label(r, st->code));
         cJSON_AddNumberToObject(col, "probability", st->probability);
         cJSON_AddBoolToObject(col, "closed", deals_stage_closed(st->code));
         double n = 0, total = 0, weighted = 0;
@@ -47,22 +91,11 @@ deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, 
         cJSON_AddNumberToObject(col, "count", n);
         cJSON_AddNumberToObject(col, "value", total);
         cJSON_AddNumberToObject(col, "weighted_value", weighted);
-        cJSON *cards = cJSON_AddArrayToObject(col, "cards");
-        if (n == 0 || limit == 0) {
-            continue;
-        }
-        ts_db_result_t *res = ts_db_query(r,
-            "SELECT " DEALS_CARD_COLUMNS DEALS_ROW_JOIN
-            " WHERE d.tenant_id = {tenant} AND d.pipeline = ? AND d.deleted_at IS NULL"
-            " AND d.stage = ? AND (? IS NULL OR d.agent_id = ?)"
-            " ORDER BY d.stage_changed_at DESC, d.id DESC LIMIT ?", "ssssi",
-            p->code, st->code, agent, agent, (int64_t) limit);
-        if (res == NULL) {
-            cJSON_Delete(data);
-            return NULL;
-        }
-        for (size_t i = 0; i < ts_db_rows(res); i++) {
-            cJSON_AddItemToArray(cards, deals_row_json(r, res, i));
+        cJSON *list = cJSON_AddArrayToObject(col, "cards");
+        for (size_t i = 0; cards != NULL && i < ts_db_rows(cards); i++) {
+            if (strcmp(ts_db_get(cards, i, "stage"), st->code) == 0) {
+                cJSON_AddItemToArray(list, deals_row_json(r, cards, i));
+            }
         }
     }
     return data;

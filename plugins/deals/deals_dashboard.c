@@ -95,7 +95,7 @@ deals_page_dashboard(ts_request_t *r)
             ts_tpl_dict_t *row = ts_tpl_section(d, "OPEN");
             ts_tpl_set(row, "O_PIPELINE", p->code);
             ts_tpl_set(row, "O_STAGE", p->stages[s].code);
-            ts_tpl_set(row, "O_LABEL", p->stages[s].label);
+            ts_tpl_set(row, "O_LABEL", deals_label(r, p->stages[s].code));
             ts_tpl_set_int(row, "O_COUNT", n);
             ts_tpl_set(row, "O_VALUE", deals_money(r, (double) value, "EUR"));
             open_total += n;

@@ -71,7 +71,7 @@ deals_funnel_json(ts_request_t *r, const deals_pipeline_t *p)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(stages, o);
         cJSON_AddStringToObject(o, "stage", st->code);
-        cJSON_AddStringToObject(o, "label", st->label);
+        cJSON_AddStringToObject(o, "label", deals_label(r, st->code));
         double n = 0, value = 0;
         for (size_t k = 0; k < ts_db_rows(now); k++) {
             if (strcmp(ts_db_get(now, k, "stage"), st->code) == 0) {

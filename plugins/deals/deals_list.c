@@ -325,11 +325,9 @@ deals_row_json(ts_request_t *r, const ts_db_result_t *res, size_t row)
 {
     cJSON *o = ts_db_row_json(r, res, row);
     cJSON_DeleteItemFromObjectCaseSensitive(o, "sort_value");
-    const char *pl = ts_db_get(res, row, "pipeline");
-    const deals_stage_t *st = pl ? deals_stage(deals_pipeline(pl), ts_db_get(res, row, "stage")) : NULL;
-    if (pl != NULL) {
-        cJSON_AddStringToObject(o, "stage_label", st ? st->label : "");
-    }
+    /* Stage codes name one stage whichever the pipeline, so a row without
+     * its pipeline (a board card) still gets its label. */
+    cJSON_AddStringToObject(o, "stage_label", deals_label(r, ts_db_get(res, row, "stage")));
     cJSON_AddBoolToObject(o, "closed", deals_stage_closed(ts_db_get(res, row, "stage")));
     cJSON *tags = cJSON_CreateArray();
     const char *t = ts_db_get(res, row, "tags");

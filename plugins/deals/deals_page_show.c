@@ -4,13 +4,13 @@
 #include "deals_ui.h"
 
 static void
-stage_options(ts_tpl_dict_t *d, const char *pipeline, const char *current)
+stage_options(ts_request_t *r, ts_tpl_dict_t *d, const char *pipeline, const char *current)
 {
     const deals_pipeline_t *p = deals_pipeline(pipeline);
     for (int i = 0; p != NULL && i < p->nstages; i++) {
         ts_tpl_dict_t *o = ts_tpl_section(d, "STAGE_OPT");
         ts_tpl_set(o, "VALUE", p->stages[i].code);
-        ts_tpl_set(o, "LABEL", p->stages[i].label);
+        ts_tpl_set(o, "LABEL", deals_label(r, p->stages[i].code));
         if (strcmp(p->stages[i].code, current) == 0) {
             ts_tpl_show(o, "SELECTED");
         }
@@ -46,7 +46,7 @@ render(ts_request_t *r, int64_t id, int status, cJSON *fields)
     if (deals_ustr(deal, "lost_reason") != NULL) {
         ts_tpl_show(d, "HAS_LOST_REASON");
     }
-    stage_options(d, pipeline, deals_ustr(deal, "stage"));
+    stage_options(r, d, pipeline, deals_ustr(deal, "stage"));
     const cJSON *it;
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(deal, "contacts")) {
         ts_tpl_dict_t *c = ts_tpl_section(d, "CONTACT");
@@ -89,9 +89,9 @@ render(ts_request_t *r, int64_t id, int status, cJSON *fields)
     for (size_t i = 0; i < ts_db_rows(h); i++) {
         ts_tpl_dict_t *e = ts_tpl_section(d, "HISTORY");
         const char *from = ts_db_get(h, i, "from_stage");
-        ts_tpl_set(e, "TO_LABEL", deals_stage_label(pipeline, ts_db_get(h, i, "to_stage")));
+        ts_tpl_set(e, "TO_LABEL", deals_stage_label(r, pipeline, ts_db_get(h, i, "to_stage")));
         ts_tpl_set(e, "TO_STAGE", ts_db_get(h, i, "to_stage"));
-        ts_tpl_set(e, "FROM_LABEL", from ? deals_stage_label(pipeline, from) : "Created");
+        ts_tpl_set(e, "FROM_LABEL", from ? deals_stage_label(r, pipeline, from) : "Created");
         ts_tpl_set(e, "WHO", ts_db_get(h, i, "user_name") ? ts_db_get(h, i, "user_name") : "");
         ts_tpl_set(e, "AT", ts_db_get(h, i, "at"));
         ts_tpl_set(e, "ISO", ts_db_get(h, i, "iso"));

@@ -114,8 +114,42 @@ select_options(ts_tpl_dict_t *d, const char *section, const char *const *values,
     }
 }
 
+/* The list's batch bar: every stage of both pipelines, the tenant's agents. */
+static void
+batch_bar(ts_request_t *r, ts_tpl_dict_t *d)
+{
+    static const char *const pls[] = { "buyer", "owner" };
+    for (int k = 0; k < 2; k++) {
+        const deals_pipeline_t *p = deals_pipeline(pls[k]);
+        ts_tpl_dict_t *g = ts_tpl_section(d, "BATCH_PIPELINE");
+        ts_tpl_set(g, "LABEL", k == 0 ? "Buyer" : "Owner");
+        for (int s = 0; s < p->nstages; s++) {
+            ts_tpl_dict_t *o = ts_tpl_section(g, "BATCH_STAGE");
+            ts_tpl_set(o, "VALUE", p->stages[s].code);
+            ts_tpl_set(o, "LABEL", deals_label(r, p->stages[s].code));
+        }
+    }
+    ts_db_result_t *u = ts_db_query(r, "SELECT id, name, email FROM users WHERE tenant_id = {tenant}"
+                                       " AND status = 'active' AND role <> 'viewer'"
+                                       " ORDER BY name, id LIMIT 500", "");
+    for (size_t i = 0; u != NULL && i < ts_db_rows(u); i++) {
+        ts_tpl_dict_t *o = ts_tpl_section(d, "BATCH_AGENT");
+        const char *name = ts_db_get(u, i, "name");
+        ts_tpl_set(o, "VALUE", ts_db_get(u, i, "id"));
+        ts_tpl_set(o, "LABEL", name && *name ? name : ts_db_get(u, i, "email"));
+    }
+}
+
+static int list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors);
+
 int
 deals_page_list(ts_request_t *r)
+{
+    return list_render(r, 200, NULL, NULL);
+}
+
+static int
+list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors)
 {
     deals_query_t q;
     cJSON *fields = NULL;
@@ -164,10 +198,22 @@ deals_page_list(ts_request_t *r)
         return TS_ERROR;
     }
     ts_tpl_set_int(d, "TOTAL", total);
+    bool can_batch = r->user->role >= TS_ROLE_AGENT;
+    if (can_batch) {
+        ts_tpl_show(d, "CAN_BATCH");
+        batch_bar(r, d);
+    }
+    if (notice != NULL) {
+        ts_tpl_set(ts_tpl_section(d, "NOTICE"), "MESSAGE", notice);
+    }
+    deals_tpl_errors(r, d, errors);
     for (size_t i = 0; i < ts_db_rows(res) && i < (size_t) q.limit; i++) {
         cJSON *row = deals_row_json(r, res, i);
         ts_tpl_dict_t *rd = ts_tpl_section(d, "ROW");
         card_values(r, rd, row);
+        if (can_batch) {
+            ts_tpl_show(rd, "CAN_BATCH");
+        }
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "closed"))) {
             ts_tpl_show(rd, "CLOSED");
         }
@@ -181,7 +227,99 @@ deals_page_list(ts_request_t *r)
         ts_tpl_set(n, "HREF", ts_psprintf(r->pool, "/deals/list?cursor=%s%s", deals_urlenc(r, next),
                                           list_query(r, &q)));
     }
-    return ts_resp_page(r, 200, "deals_list.tpl", d);
+    return ts_resp_page(r, status, "deals_list.tpl", d);
+}
+
+/* Comma-separated tags of a form field as a JSON list, NULL when empty. */
+static cJSON *
+form_tags(ts_request_t *r, const char *name)
+{
+    const char *v = ts_req_form(r, name);
+    cJSON *a = NULL;
+    char *save = NULL;
+    for (char *t = v ? strtok_r(ts_pstrdup(r->pool, v), ",", &save) : NULL; t != NULL;
+         t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ') {
+            t++;
+        }
+        size_t n = strlen(t);
+        while (n > 0 && t[n - 1] == ' ') {
+            t[--n] = '\0';
+        }
+        if (n > 0) {
+            if (a == NULL) {
+                a = cJSON_CreateArray();
+            }
+            cJSON_AddItemToArray(a, cJSON_CreateString(t));
+        }
+    }
+    return a;
+}
+
+/* POST /deals/list/batch: the ticked deals' stage, agent and tags, by the
+ * batch API's rules in one transaction; the list shows what happened. */
+int
+deals_page_batch(ts_request_t *r)
+{
+    const char *ids[500];
+    size_t n = ts_req_form_values(r, "id", ids, 500);
+    cJSON *j = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(j, "ids");
+    for (size_t i = 0; i < n; i++) {
+        char *end = NULL;
+        long long v = strtoll(ids[i], &end, 10);
+        /* A mangled id stays in the list as 0, so the API's rule names its row. */
+        cJSON_AddItemToArray(list, cJSON_CreateNumber(end && *end == '\0' && v > 0 ? (double) v : 0));
+    }
+    const char *stage = ts_req_form(r, "stage");
+    if (stage && *stage) {
+        cJSON_AddStringToObject(j, "stage", stage);
+    }
+    const char *reason = ts_req_form(r, "lost_reason");
+    if (reason && *reason) {
+        cJSON_AddStringToObject(j, "lost_reason", reason);
+    }
+    if (ts_req_form(r, "reopen") != NULL) {
+        cJSON_AddTrueToObject(j, "reopen");
+    }
+    const char *agent = ts_req_form(r, "agent_id");
+    if (agent && strcmp(agent, "none") == 0) {
+        cJSON_AddNullToObject(j, "agent_id");
+    } else if (agent && *agent) {
+        long long a = strtoll(agent, NULL, 10);
+        cJSON_AddNumberToObject(j, "agent_id", a > 0 ? (double) a : 0);
+    }
+    cJSON *add = form_tags(r, "tags_add"), *rm = form_tags(r, "tags_remove");
+    if (add) {
+        cJSON_AddItemToObject(j, "tags_add", add);
+    }
+    if (rm) {
+        cJSON_AddItemToObject(j, "tags_remove", rm);
+    }
+    cJSON *fields = NULL;
+    const char *denied = NULL;
+    int rc = n == 0 ? TS_DECLINED : deals_batch_apply(r, j, &fields, &denied);
+    cJSON_Delete(j);
+    if (n == 0) {
+        deals_field(&fields, "ids", "tick at least one deal");
+    }
+    if (rc == 403) {
+        cJSON *f = NULL;
+        deals_field(&f, "batch", denied);
+        rc = list_render(r, 403, NULL, f);
+        cJSON_Delete(f);
+        return rc;
+    }
+    if (rc == TS_DECLINED) {
+        rc = list_render(r, 422, NULL, fields);
+        cJSON_Delete(fields);
+        return rc;
+    }
+    if (rc != TS_OK) {
+        return TS_ERROR;
+    }
+    return list_render(r, 200, ts_psprintf(r->pool, "%zu %s updated", n, n == 1 ? "deal" : "deals"),
+                       NULL);
 }
 
 static int

@@ -6,19 +6,23 @@
 static ts_db_result_t *
 settings_row(ts_request_t *r)
 {
-    return ts_db_query(r, "SELECT s.ref_prefix, s.ref_padding, s.ref_suffix,"
+    /* The UNION with literals makes ref_padding text; the CAST makes it a number again. */
+    return ts_db_query(r, "SELECT s.ref_prefix, CAST(s.ref_padding AS SIGNED) AS ref_padding,"
+                          " s.ref_suffix,"
                           " s.last_seq + 1 AS next_number, s.sold_on_won = 1 AS sold_on_won"
                           " FROM (SELECT ref_prefix, ref_padding, ref_suffix, last_seq, sold_on_won"
                           "  FROM deal_settings WHERE tenant_id = {tenant}"
                           "  UNION ALL SELECT 'D-', 5, '', 0, 1 LIMIT 1) s", "");
 }
 
-static int
-settings_answer(ts_request_t *r)
+/* The settings as the API shows them, with an example reference; NULL on a
+ * database error. */
+cJSON *
+deals_settings_json(ts_request_t *r)
 {
     ts_db_result_t *res = settings_row(r);
     if (res == NULL) {
-        return TS_ERROR;
+        return NULL;
     }
     cJSON *o = ts_db_row_json(r, res, 0);
     cJSON_ReplaceItemInObjectCaseSensitive(o, "sold_on_won",
@@ -27,7 +31,14 @@ settings_answer(ts_request_t *r)
                             ts_db_get(res, 0, "ref_prefix"), (int) ts_db_get_int(res, 0, "ref_padding"),
                             (long long) ts_db_get_int(res, 0, "next_number"),
                             ts_db_get(res, 0, "ref_suffix")));
-    return ts_resp_data(r, 200, o);
+    return o;
+}
+
+static int
+settings_answer(ts_request_t *r)
+{
+    cJSON *o = deals_settings_json(r);
+    return o ? ts_resp_data(r, 200, o) : TS_ERROR;
 }
 
 int
@@ -44,13 +55,11 @@ ref_text(const char *s)
               == strlen(s);
 }
 
+/* The checks and the change of PATCH, for the API and the settings page:
+ * TS_OK, TS_DECLINED with *fieldsp, or TS_ERROR. */
 int
-deals_settings_patch(ts_request_t *r)
+deals_settings_apply(ts_request_t *r, const cJSON *j, cJSON **fieldsp)
 {
-    const cJSON *j = ts_req_json(r);
-    if (!cJSON_IsObject(j)) {
-        return ts_resp_error(r, 400, "bad_body", "a JSON object is expected", NULL);
-    }
     cJSON *fields = NULL;
     const cJSON *it;
     cJSON_ArrayForEach(it, j) {
@@ -78,7 +87,8 @@ deals_settings_patch(ts_request_t *r)
         }
     }
     if (fields != NULL) {
-        return deals_invalid(r, fields);
+        *fieldsp = fields;
+        return TS_DECLINED;
     }
     if (ts_db_begin(r) != TS_OK) {
         return TS_ERROR;
@@ -95,7 +105,8 @@ deals_settings_patch(ts_request_t *r)
         ts_db_rollback(r);
         deals_field(&fields, "next_number", ts_psprintf(r->pool, "must be %lld or more",
                     (long long) ts_db_get_int(cur, 0, "next_number")));
-        return deals_invalid(r, fields);
+        *fieldsp = fields;
+        return TS_DECLINED;
     }
     const cJSON *pre = cJSON_GetObjectItemCaseSensitive(j, "ref_prefix");
     const cJSON *suf = cJSON_GetObjectItemCaseSensitive(j, "ref_suffix");
@@ -114,5 +125,20 @@ deals_settings_patch(ts_request_t *r)
         ts_db_rollback(r);
         return TS_ERROR;
     }
-    return settings_answer(r);
+    return TS_OK;
+}
+
+int
+deals_settings_patch(ts_request_t *r)
+{
+    const cJSON *j = ts_req_json(r);
+    if (!cJSON_IsObject(j)) {
+        return ts_resp_error(r, 400, "bad_body", "a JSON object is expected", NULL);
+    }
+    cJSON *fields = NULL;
+    int rc = deals_settings_apply(r, j, &fields);
+    if (rc == TS_DECLINED) {
+        return deals_invalid(r, fields);
+    }
+    return rc == TS_OK ? settings_answer(r) : TS_ERROR;
 }

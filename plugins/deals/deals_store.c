@@ -105,7 +105,7 @@ deals_json(ts_request_t *r, int64_t id)
     cJSON *o = ts_db_row_json(r, res, 0);
     const deals_pipeline_t *p = deals_pipeline(ts_db_get(res, 0, "pipeline"));
     const deals_stage_t *st = deals_stage(p, ts_db_get(res, 0, "stage"));
-    cJSON_AddStringToObject(o, "stage_label", st ? st->label : "");
+    cJSON_AddStringToObject(o, "stage_label", st ? deals_label(r, st->code) : "");
     cJSON_AddBoolToObject(o, "closed", ts_db_get(res, 0, "closed_at") != NULL);
     cJSON_ReplaceItemInObjectCaseSensitive(o, "custom", parsed_or_null(ts_db_get(res, 0, "custom")));
 

@@ -50,10 +50,10 @@ deals_urlenc(ts_request_t *r, const char *s)
 }
 
 const char *
-deals_stage_label(const char *pipeline, const char *stage)
+deals_stage_label(ts_request_t *r, const char *pipeline, const char *stage)
 {
     const deals_stage_t *st = deals_stage(deals_pipeline(pipeline), stage);
-    return st ? st->label : stage;
+    return st ? deals_label(r, st->code) : stage;
 }
 
 /* The field name of o as template text: strings as they are, numbers

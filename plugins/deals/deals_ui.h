@@ -6,13 +6,16 @@
 
 const char *deals_money(ts_request_t *r, double minor, const char *currency);
 const char *deals_urlenc(ts_request_t *r, const char *s);
-const char *deals_stage_label(const char *pipeline, const char *stage);
+const char *deals_stage_label(ts_request_t *r, const char *pipeline, const char *stage);
 void deals_tpl_json(ts_tpl_dict_t *d, const char *key, const cJSON *o, const char *name);
 void deals_tpl_errors(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *fields);
 int  deals_page_error(ts_request_t *r, int status, const char *message);
 
 int deals_page_board(ts_request_t *r);
 int deals_page_list(ts_request_t *r);
+int deals_page_batch(ts_request_t *r);
+int deals_page_settings(ts_request_t *r);
+int deals_page_settings_save(ts_request_t *r);
 int deals_page_new(ts_request_t *r);
 int deals_page_create(ts_request_t *r);
 int deals_page_show(ts_request_t *r);

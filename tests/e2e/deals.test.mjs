@@ -185,4 +185,46 @@ describe('the deals board', { timeout: 120_000 }, () => {
         await page.screenshot({ path: path.join(SHOTS, 'deals-dashboard.png'), fullPage: true });
         assert.deepEqual(errors, [], 'no console errors');
     });
+
+    test('the list\'s batch bar moves, assigns and tags the ticked deals in one go', async () => {
+        const ids = [];
+        const managerId = Number(sql(`SELECT id FROM users WHERE tenant_id = ${tenantId} AND email = '${manager.email}'`));
+        for (const n of [1, 2, 3]) {
+            const r = await api('POST', '/api/v1/deals', { name: `Batch ${suffix} ${n}`, type: 'buy', value: 1000000 * n,
+                contacts: [{ id: contactId, kind: 'main' }] });
+            assert.equal(r.status, 201, JSON.stringify(r.json));
+            ids.push(r.json.data.id);
+        }
+        await page.goto(url(`/deals/list?q=${encodeURIComponent(`Batch ${suffix}`)}`));
+        await page.getByLabel(`Select Batch ${suffix} 1`).check();
+        await page.getByLabel(`Select Batch ${suffix} 3`).check();
+        await page.locator('#batch-stage').selectOption('offer');
+        await page.locator('#batch-agent').selectOption({ label: manager.name });
+        await page.getByLabel('Add tags').fill('batch-e2e, spring');
+        await Promise.all([page.waitForURL(url('/deals/list/batch')),
+            page.getByRole('button', { name: 'Apply to ticked deals' }).click()]);
+        assert.equal((await page.locator('.flash[role="status"]').textContent()).trim(), '2 deals updated');
+        for (const [i, moved] of [[0, true], [1, false], [2, true]]) {
+            const d = (await api('GET', `/api/v1/deals/${ids[i]}`)).json.data;
+            assert.equal(d.stage, moved ? 'offer' : 'knowing_property', `deal ${i + 1}`);
+            assert.deepEqual(d.tags, moved ? ['batch-e2e', 'spring'] : [], `deal ${i + 1}`);
+            if (moved) {
+                assert.equal(d.agent_id, managerId, `deal ${i + 1}`);
+            }
+        }
+
+        assert.deepEqual(errors, [], 'no console errors');
+
+        // Lost without a reason refuses the whole batch, naming the row; nothing changes
+        // (the browser logs the 422 answer of the page itself).
+        await page.goto(url(`/deals/list?q=${encodeURIComponent(`Batch ${suffix}`)}`));
+        await page.getByLabel(`Select Batch ${suffix} 2`).check();
+        await page.getByLabel(`Select Batch ${suffix} 3`).check();
+        await page.locator('#batch-stage').selectOption('lost');
+        await page.getByRole('button', { name: 'Apply to ticked deals' }).click();
+        await page.locator('.flash.error').first().waitFor();
+        assert.match(await page.locator('.flash.error').allTextContents().then((t) => t.join('\n')), /lost_reason/);
+        assert.equal((await api('GET', `/api/v1/deals/${ids[1]}`)).json.data.stage, 'knowing_property');
+        assert.equal((await api('GET', `/api/v1/deals/${ids[2]}`)).json.data.stage, 'offer');
+    });
 });

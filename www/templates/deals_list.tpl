@@ -12,6 +12,7 @@
   <a href="/deals/list"{{#ALL_CURRENT}} aria-current="page"{{/ALL_CURRENT}}>All deals</a>
   {{#VIEW}}<a href="{{VIEW_HREF}}"{{#VIEW_CURRENT}} aria-current="page"{{/VIEW_CURRENT}}>{{VIEW_NAME}}</a>{{/VIEW}}
 </nav>
+{{#NOTICE}}<p class="flash" role="status"><span class="msg">{{MESSAGE}}</span></p>{{/NOTICE}}
 {{#ERROR}}<p class="flash error" role="alert"><span class="msg">{{MESSAGE}}</span></p>{{/ERROR}}
 <form class="toolbar" method="get" action="/deals/list" role="search" aria-label="Filter deals">
   <div class="field grow"><label for="q">Search</label><input id="q" name="q" type="search" value="{{Q}}"></div>
@@ -21,16 +22,28 @@
     <select id="status" name="status">{{#STATUS_OPT}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{LABEL}}</option>{{/STATUS_OPT}}</select></div>
   <div class="actions"><button type="submit">Filter</button></div>
 </form>
+{{#CAN_BATCH}}<form id="batch" class="toolbar batch-bar" method="post" action="/deals/list/batch" aria-label="Change the ticked deals">
+  <input type="hidden" name="_csrf" value="{{CSRF}}">
+  <div class="field"><label for="batch-stage">Stage</label>
+    <select id="batch-stage" name="stage"><option value="">Unchanged</option>{{#BATCH_PIPELINE}}<optgroup label="{{LABEL}}">{{#BATCH_STAGE}}<option value="{{VALUE}}">{{LABEL}}</option>{{/BATCH_STAGE}}</optgroup>{{/BATCH_PIPELINE}}</select></div>
+  <div class="field"><label for="batch-reason">Lost reason</label><input id="batch-reason" name="lost_reason" maxlength="500"></div>
+  <div class="field"><label for="batch-agent">Agent</label>
+    <select id="batch-agent" name="agent_id"><option value="">Unchanged</option><option value="none">Nobody</option>{{#BATCH_AGENT}}<option value="{{VALUE}}">{{LABEL}}</option>{{/BATCH_AGENT}}</select></div>
+  <div class="field"><label for="batch-tags-add">Add tags</label><input id="batch-tags-add" name="tags_add" placeholder="hot, spring"></div>
+  <div class="field"><label for="batch-tags-remove">Remove tags</label><input id="batch-tags-remove" name="tags_remove"></div>
+  <div class="actions"><button type="submit">Apply to ticked deals</button></div>
+</form>{{/CAN_BATCH}}
 <div id="results">
   <p class="list-meta"><span>{{TOTAL}} deals</span></p>
   {{#EMPTY}}<p class="empty">No deals match these filters.</p>{{/EMPTY}}
   <div class="table-wrap" role="region" tabindex="0" aria-labelledby="page-title">
     <table class="list">
       <caption class="visually-hidden">Deals</caption>
-      <thead><tr><th scope="col">Ref</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Stage</th>
+      <thead><tr>{{#CAN_BATCH}}<th scope="col"><span class="visually-hidden">Select</span></th>{{/CAN_BATCH}}<th scope="col">Ref</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Stage</th>
         <th scope="col" class="num">Value</th><th scope="col">Main contact</th><th scope="col">Agent</th><th scope="col">Expected close</th></tr></thead>
       <tbody>
       {{#ROW}}<tr>
+        {{#CAN_BATCH}}<td><input type="checkbox" name="id" value="{{ID}}" form="batch" aria-label="Select {{NAME}}"></td>{{/CAN_BATCH}}
         <td class="nowrap">{{REF}}</td><td><a href="/deals/{{ID}}">{{NAME}}</a></td><td>{{TYPE}}</td>
         <td><span class="badge" data-status="{{STAGE}}">{{STAGE_LABEL}}</span></td>
         <td class="num">{{VALUE_TEXT}}</td><td>{{CONTACT}}</td><td>{{AGENT}}</td><td class="nowrap">{{CLOSE_DATE}}</td>
