@@ -1,9 +1,8 @@
 /* An import's file: the upload checked, detected and stored, opened again
  * for the preview and the job, and the import's JSON with its first rows.
- * Uploads streamed to disk by the core are moved to <tmp_dir>/../storage/imports
+ * Uploads streamed to disk by the core are moved to <[storage] dir>/imports
  * (outside the web root, random names); small ones stay in the import's row. */
 #include <errno.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -202,13 +201,11 @@ random_name(ts_pool_t *p)
     return ts_psprintf(p, "%s.csv", hex);
 }
 
-/* Moves the core's temp file of the upload to the storage folder beside the tmp folder. */
+/* Moves the core's temp file of the upload into the install's storage. */
 static char *
 store_file(ts_request_t *r, const char *tmp)
 {
-    char *copy = ts_pstrdup(r->pool, tmp);
-    char *dir = dirname(copy);
-    char *storage = ts_psprintf(r->pool, "%s/../storage", dir);
+    const char *storage = ts_storage_dir();
     char *imports = ts_psprintf(r->pool, "%s/imports", storage);
     if ((mkdir(storage, 0700) != 0 && errno != EEXIST)
         || (mkdir(imports, 0700) != 0 && errno != EEXIST)) {
