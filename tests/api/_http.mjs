@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { parseIni } from './_stack.mjs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,25 +62,7 @@ export async function waitFor(fn, { timeout = 10000, interval = 200, what = 'con
 
 /** [section] key = value of TS_CONF, as strings (comments dropped). */
 export function readConf(file = CONF) {
-    const out = {};
-    let sec = '';
-    for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith(';') || line.startsWith('#')) {
-            continue;
-        }
-        const s = /^\[(.+)\]$/.exec(line);
-        if (s) {
-            sec = s[1];
-            out[sec] ??= {};
-            continue;
-        }
-        const eq = line.indexOf('=');
-        if (eq > 0) {
-            (out[sec] ??= {})[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-        }
-    }
-    return out;
+    return parseIni(fs.readFileSync(file, 'utf8'));
 }
 
 // ------------------------------------------------------------------ the CLI
