@@ -9,7 +9,10 @@
 #
 # Environment: TS_TEST_VAR, TS_TEST_PORT, TS_TEST_DB_PORT move the instance;
 # TS_KEEP_DB=1 keeps the test database between runs (default: a fresh one);
-# TS_TEST_TIMEOUT caps each test stage in seconds (default 900).
+# TS_TEST_TIMEOUT caps each test stage in seconds (default 900);
+# TS_TEST_FILES="tests/api/a.test.mjs plugins/x/tests/b.test.mjs ..." runs only
+# those files, each in its own stage, and skips the unit tests (for working on
+# one suite; CI never sets it).
 set -euo pipefail
 
 # The test instance, whatever TS_* the caller's shell has for the dev stack.
@@ -96,6 +99,15 @@ summary() {
 
 # Node's test runner, given a directory, runs the files named like tests in
 # it (*.test.js, *-test.mjs, test-*.js, ...; node_modules excluded).
+# only_files PREFIX: the TS_TEST_FILES under PREFIX (a regex), one per line.
+only_files() {
+    local f
+    for f in ${TS_TEST_FILES:-}; do
+        [[ $f =~ ^$1 ]] && echo "$f"
+    done
+    return 0
+}
+
 has_node_tests() {
     [ -d "$1" ] && find "$1" -name node_modules -prune -o -type f \
         \( -name '*.test.*js' -o -name '*-test.*js' -o -name '*_test.*js' -o -name 'test-*.*js' \) \
@@ -121,6 +133,7 @@ st_build() {
 # in each test's .log) nor make's "is up to date" chatter. On failure, the log
 # of each test that failed or died, minus its passing lines.
 st_unit() {
+    [ -z "${TS_TEST_FILES:-}" ] || skip "TS_TEST_FILES is set"
     export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
     local rc=0 log
     timeout "$TIMEOUT" make -C "$TS_BUILD" -j"$(nproc)" --no-print-directory check 2>&1 |
@@ -160,6 +173,12 @@ st_instance() {
 st_api() {
     has_node_tests tests/api || skip "no tests in tests/api/"
     export ASAN_OPTIONS=$SERVER_ASAN
+    if [ -n "${TS_TEST_FILES:-}" ]; then
+        mapfile -t files < <(only_files tests/api/)
+        [ ${#files[@]} -gt 0 ] || skip "TS_TEST_FILES names none"
+        timeout "$TIMEOUT" node --test "${files[@]}"
+        return
+    fi
     timeout "$TIMEOUT" node --test tests/api/
 }
 
@@ -171,6 +190,10 @@ st_plugins() {
     done
     [ ${#dirs[@]} -gt 0 ] || skip "no tests in plugins/*/tests/"
     export ASAN_OPTIONS=$SERVER_ASAN
+    if [ -n "${TS_TEST_FILES:-}" ]; then
+        mapfile -t dirs < <(only_files 'plugins/[^/]+/tests/')
+        [ ${#dirs[@]} -gt 0 ] || skip "TS_TEST_FILES names none"
+    fi
     timeout "$TIMEOUT" node --test "${dirs[@]}"
 }
 
@@ -179,6 +202,12 @@ st_e2e() {
     export ASAN_OPTIONS=$SERVER_ASAN
     if [ -f tests/e2e/package.json ]; then
         (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+    if [ -n "${TS_TEST_FILES:-}" ]; then
+        mapfile -t files < <(only_files tests/e2e/)
+        [ ${#files[@]} -gt 0 ] || skip "TS_TEST_FILES names none"
+        timeout "$TIMEOUT" node --test "${files[@]}"
+        return
     fi
     timeout "$TIMEOUT" node --test tests/e2e/
 }
