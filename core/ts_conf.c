@@ -56,6 +56,10 @@ static const directive_t directives[] = {
     D("fetch", "max_bytes", T_SIZE, fetch_max_bytes),
 
     D("fetch", "allow", T_STR, fetch_allow),
+    D("cache", "enabled", T_BOOL, cache_enabled),
+    D("cache", "max_age_ms", T_INT, cache_max_age_ms),
+    D("cache", "size", T_SIZE, cache_size),
+    D("cache", "generations", T_STR, cache_generations),
 };
 
 typedef struct {
@@ -214,6 +218,10 @@ defaults(ts_conf_t *c)
     c->fetch_max_bytes = 1u << 20;
 
     c->fetch_allow = strdup("");
+    c->cache_enabled = 1;
+    c->cache_max_age_ms = 10000;
+    c->cache_size = 4u << 20;
+    c->cache_generations = strdup("");
 }
 
 ts_conf_t *

@@ -63,6 +63,11 @@ typedef struct {
     int    fetch_allow_loopback;   /* tests only: lets 127.0.0.0/8 and ::1 through */
     int    fetch_timeout_ms;
     size_t fetch_max_bytes;
+    /* [cache]: the workers' response cache */
+    int    cache_enabled;
+    int    cache_max_age_ms;
+    size_t cache_size;             /* bytes per worker */
+    char  *cache_generations;      /* the shared generations file; "" = tmp_dir/generations */
 } ts_conf_t;
 
 extern ts_conf_t *ts_conf;
@@ -221,6 +226,18 @@ const char *ts_dbc_error(ts_dbconn_t *c);
 unsigned ts_dbc_errno(ts_dbconn_t *c);
 bool ts_dbc_lost(ts_dbconn_t *c);   /* the last error was a lost connection */
 const char *ts_dbc_server(ts_dbconn_t *c);
+
+/* ---- response cache (ts_cache.c) ---- */
+typedef struct {
+    char     *key;          /* NULL: nothing to store */
+    uint64_t  hash;
+    uint64_t  gen;          /* the tenant's generation read before the handler ran */
+} ts_cache_probe_t;
+void ts_gen_bump(int64_t tenant);          /* after a write to the tenant's data commits */
+bool ts_cache_enabled(const ts_request_t *r);
+int  ts_cache_lookup(ts_request_t *r, ts_cache_probe_t *probe);   /* TS_OK: answered */
+void ts_cache_store(ts_request_t *r, const ts_cache_probe_t *probe);
+void ts_cache_clear(void);
 
 /* ---- migrations (ts_migrate.c) ---- */
 int ts_migrate_all(const ts_conf_t *c, bool apply, cJSON *report);

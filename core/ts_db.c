@@ -5,6 +5,7 @@
 #include <errmsg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "ts_core.h"
 
@@ -33,6 +34,8 @@ struct ts_dbconn {
     char       errmsg[256];
     int64_t    insert_id;
     long long  affected;
+    int64_t    dirty[8];  /* tenants written in the open transaction */
+    int        ndirty;
 };
 
 struct ts_db_result {
@@ -44,6 +47,46 @@ struct ts_db_result {
 };
 
 static ts_dbconn_t conns[TS_MAX_DB_SERVERS];
+
+/* Reads leave the response cache alone; anything else may change an answer. */
+static bool
+is_write(const char *sql)
+{
+    while (*sql == ' ' || *sql == '(' || *sql == '\n' || *sql == '\t') {
+        sql++;
+    }
+    return strncasecmp(sql, "SELECT", 6) != 0 && strncasecmp(sql, "WITH", 4) != 0
+           && strncasecmp(sql, "SHOW", 4) != 0;
+}
+
+/* A write counts once it is committed: inside a transaction the tenant is
+ * remembered and its generation bumped at COMMIT (or ROLLBACK, harmlessly). */
+static void
+note_write(ts_dbconn_t *c, int64_t tenant)
+{
+    if (!c->in_tx) {
+        ts_gen_bump(tenant);
+        return;
+    }
+    for (int i = 0; i < c->ndirty; i++) {
+        if (c->dirty[i] == tenant) {
+            return;
+        }
+    }
+    if (c->ndirty == (int) (sizeof(c->dirty) / sizeof(c->dirty[0]))) {
+        ts_gen_bump(c->dirty[--c->ndirty]);
+    }
+    c->dirty[c->ndirty++] = tenant;
+}
+
+static void
+flush_writes(ts_dbconn_t *c)
+{
+    for (int i = 0; i < c->ndirty; i++) {
+        ts_gen_bump(c->dirty[i]);
+    }
+    c->ndirty = 0;
+}
 
 static void
 set_error(ts_dbconn_t *c, unsigned err, const char *msg)
@@ -66,6 +109,7 @@ disconnect(ts_dbconn_t *c)
         free(c->cache[i].types);
     }
     memset(c->cache, 0, sizeof(c->cache));
+    flush_writes(c);
     if (c->my != NULL) {
         mysql_close(c->my);
     }
@@ -490,6 +534,9 @@ run(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *t
         c->retry_at_us = 0;
         rc = run_once(c, p, tenant, sql, types, src, out);
     }
+    if (rc == TS_OK && tenant > 0 && is_write(sql)) {
+        note_write(c, tenant);
+    }
     if (rc == TS_AGAIN && in_tx) {
         ts_log_error("database %s: connection lost inside a transaction: %s", c->conf->name,
                      c->errmsg);
@@ -549,6 +596,7 @@ ts_dbc_text(ts_dbconn_t *c, const char *sql)
         c->in_tx = true;
     } else if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0) {
         c->in_tx = false;
+        flush_writes(c);
     }
     MYSQL_RES *res = mysql_store_result(c->my);
     if (res != NULL) {

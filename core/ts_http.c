@@ -114,7 +114,15 @@ dispatch(ts_request_t *r)
     if (!(route->flags & TS_ROUTE_NOTENANT) && (rc = authorize(r, route)) != 0) {
         return rc;
     }
+    ts_cache_probe_t probe = { NULL, 0, 0 };
+    bool cacheable = (route->flags & TS_ROUTE_CACHE) && ts_cache_enabled(r);
+    if (cacheable && ts_cache_lookup(r, &probe) == TS_OK) {
+        return TS_CORE(r)->status;
+    }
     rc = route->handler(r);
+    if (cacheable && rc >= 0 && c->answered) {
+        ts_cache_store(r, &probe);
+    }
     if (rc == TS_AGAIN || (rc < 0 && ts_dbc_lost(c->db) && c->db != NULL)) {
         c->answered = false;
         return unavailable(r);

@@ -600,7 +600,15 @@ lists_index(ts_request_t *r)
 int
 contacts_lists_routes(ts_plugin_ctx_t *ctx)
 {
-    return contacts_route_kinds(ctx, CONTACTS_ALL, TS_GET, "", lists_index, TS_ROLE_VIEWER);
+    /* The lists answer from the core's response cache until the tenant's data changes. */
+    static const char *const paths[] = { "/api/v1/leads", "/api/v1/contacts", "/api/v1/relations" };
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        if (ts_route_add_ex(ctx, TS_GET, paths[i], lists_index, TS_ROUTE_CACHE, TS_ROLE_VIEWER)
+            != TS_OK) {
+            return TS_ERROR;
+        }
+    }
+    return TS_OK;
 }
 
 int

@@ -9,9 +9,9 @@ static const struct {
     unsigned     flags;
     ts_role_t    role;
 } routes[] = {
-    { TS_GET, "/api/v1/deals", deals_list, 0, TS_ROLE_VIEWER },
+    { TS_GET, "/api/v1/deals", deals_list, TS_ROUTE_CACHE, TS_ROLE_VIEWER },
     { TS_POST, "/api/v1/deals", deals_create, 0, TS_ROLE_AGENT },
-    { TS_GET, "/api/v1/deals/board", deals_board, 0, TS_ROLE_VIEWER },
+    { TS_GET, "/api/v1/deals/board", deals_board, TS_ROUTE_CACHE, TS_ROLE_VIEWER },
     { TS_POST, "/api/v1/deals/batch", deals_batch, 0, TS_ROLE_AGENT },
     { TS_GET, "/api/v1/deals/funnel", deals_funnel, 0, TS_ROLE_MANAGER },
     { TS_GET, "/api/v1/deals/settings", deals_settings_show, 0, TS_ROLE_VIEWER },

@@ -23,7 +23,7 @@ typedef struct {
 
 #define P "/api/v1/properties"
 static const route_t routes[] = {
-    { TS_GET, P, properties_list, TS_ROLE_VIEWER, 0 },
+    { TS_GET, P, properties_list, TS_ROLE_VIEWER, TS_ROUTE_CACHE },
     { TS_POST, P, properties_create, TS_ROLE_AGENT, 0 },
     { TS_GET, P "/map", properties_map_points, TS_ROLE_VIEWER, 0 },
     { TS_POST, P "/batch", properties_batch, TS_ROLE_MANAGER, 0 },
@@ -45,8 +45,9 @@ static const route_t routes[] = {
     { TS_POST, P "/{id}/duplicate", properties_duplicate, TS_ROLE_AGENT, 0 },
     { TS_GET, P "/new-matches", properties_new_matches, TS_ROLE_VIEWER, 0 },
     { TS_POST, P "/new-matches/seen", properties_new_matches_seen, TS_ROLE_AGENT, 0 },
-    { TS_GET, P "/{id}/matches", properties_property_matches, TS_ROLE_VIEWER, 0 },
-    { TS_GET, "/api/v1/leads/{id}/matches", properties_lead_matches, TS_ROLE_VIEWER, 0 },
+    { TS_GET, P "/{id}/matches", properties_property_matches, TS_ROLE_VIEWER, TS_ROUTE_CACHE },
+    { TS_GET, "/api/v1/leads/{id}/matches", properties_lead_matches, TS_ROLE_VIEWER,
+      TS_ROUTE_CACHE },
     { TS_POST | TS_DELETE, "/api/v1/leads/{id}/matches/{property}/dismiss",
       properties_match_dismiss, TS_ROLE_AGENT, 0 },
     { TS_GET, P "/{id}", properties_show, TS_ROLE_VIEWER, 0 },
@@ -70,7 +71,7 @@ static const route_t routes[] = {
     { TS_GET, "/properties/{id}", properties_page_show, TS_ROLE_VIEWER, TS_ROUTE_HTML },
     { TS_GET, "/properties/{id}/edit", properties_page_form, TS_ROLE_AGENT, TS_ROUTE_HTML },
     { TS_GET, "/public/v1/{tenant}/properties", properties_public_list, TS_ROLE_NONE,
-      TS_ROUTE_PUBLIC },
+      TS_ROUTE_PUBLIC | TS_ROUTE_CACHE },
     { TS_GET, "/public/v1/{tenant}/properties/{id}", properties_public_show, TS_ROLE_NONE,
       TS_ROUTE_PUBLIC },
     { TS_GET, "/public/v1/{tenant}/properties/{id}/jsonld", properties_public_jsonld, TS_ROLE_NONE,

@@ -92,6 +92,10 @@ typedef struct {
 #define TS_ROUTE_PUBLIC  1
 #define TS_ROUTE_HTML    2
 #define TS_ROUTE_NO_CSRF 4      /* signed webhooks and other non-browser posts */
+/* A GET whose 200 answer depends only on the tenant's data, the user, the URL
+ * and Accept-Language: workers may answer it from their response cache, which
+ * any write to the tenant's data invalidates ([cache] in tesoro.conf). */
+#define TS_ROUTE_CACHE   8
 int ts_route_add(ts_plugin_ctx_t *ctx, unsigned methods, const char *pattern, ts_handler_t h);
 int ts_route_add_ex(ts_plugin_ctx_t *ctx, unsigned methods, const char *pattern,
                     ts_handler_t h, unsigned flags, ts_role_t min_role);
