@@ -225,6 +225,7 @@ long long ts_dbc_affected(ts_dbconn_t *c);
 const char *ts_dbc_error(ts_dbconn_t *c);
 unsigned ts_dbc_errno(ts_dbconn_t *c);
 bool ts_dbc_lost(ts_dbconn_t *c);   /* the last error was a lost connection */
+unsigned long ts_dbc_commits(ts_dbconn_t *c);   /* durable writes so far, for retries */
 const char *ts_dbc_server(ts_dbconn_t *c);
 
 /* ---- response cache (ts_cache.c) ---- */

@@ -36,6 +36,7 @@ struct ts_dbconn {
     long long  affected;
     int64_t    dirty[8];  /* tenants written in the open transaction */
     int        ndirty;
+    unsigned long commits;   /* writes made durable: autocommit statements and COMMITs */
 };
 
 struct ts_db_result {
@@ -65,6 +66,7 @@ static void
 note_write(ts_dbconn_t *c, int64_t tenant)
 {
     if (!c->in_tx) {
+        c->commits++;
         ts_gen_bump(tenant);
         return;
     }
@@ -461,6 +463,7 @@ run_once(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const ch
         return rc;
     }
     c->lost = false;
+    c->err = 0;     /* the error of this statement, not of an earlier one */
     cached_t *e = prepare(c, sql, types);
     if (e == NULL) {
         if (c->lost) {
@@ -596,6 +599,7 @@ ts_dbc_text(ts_dbconn_t *c, const char *sql)
         c->in_tx = true;
     } else if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0) {
         c->in_tx = false;
+        c->commits += sql[0] == 'C';
         flush_writes(c);
     }
     MYSQL_RES *res = mysql_store_result(c->my);
@@ -611,6 +615,7 @@ long long ts_dbc_affected(ts_dbconn_t *c) { return c->affected; }
 const char *ts_dbc_error(ts_dbconn_t *c) { return c ? c->errmsg : "no such database server"; }
 unsigned ts_dbc_errno(ts_dbconn_t *c) { return c ? c->err : 0; }
 bool ts_dbc_lost(ts_dbconn_t *c) { return c == NULL || c->lost; }
+unsigned long ts_dbc_commits(ts_dbconn_t *c) { return c ? c->commits : 0; }
 int
 ts_dbc_vrun(ts_dbconn_t *c, ts_pool_t *p, int64_t tenant, const char *sql, const char *types,
             va_list ap, ts_db_result_t **out)

@@ -82,6 +82,13 @@ authorize(ts_request_t *r, const ts_route_t *route)
     return 0;
 }
 
+static bool
+deadlocked(ts_req_core_t *c)
+{
+    unsigned e = c->db != NULL ? ts_dbc_errno(c->db) : 0;
+    return e == 1213 /* ER_LOCK_DEADLOCK */ || e == 1205 /* ER_LOCK_WAIT_TIMEOUT */;
+}
+
 static int
 dispatch(ts_request_t *r)
 {
@@ -119,7 +126,20 @@ dispatch(ts_request_t *r)
     if (cacheable && ts_cache_lookup(r, &probe) == TS_OK) {
         return TS_CORE(r)->status;
     }
+    size_t headers_len = c->headers.len;
+    unsigned long commits = ts_dbc_commits(c->db);
     rc = route->handler(r);
+    if (rc < 0 && deadlocked(c) && ts_dbc_commits(c->db) == commits) {
+        /* InnoDB chose this request's transaction as a deadlock's victim and
+         * rolled it back; nothing of it was committed, so it runs once more. */
+        ts_log_warn("%s: deadlock, running the request once more", r->path);
+        ts_db_rollback(r);
+        c->headers.len = headers_len;
+        c->body.len = 0;
+        c->answered = false;
+        c->status = 0;
+        rc = route->handler(r);
+    }
     if (cacheable && rc >= 0 && c->answered) {
         ts_cache_store(r, &probe);
     }
