@@ -209,6 +209,15 @@ deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id_out, cJSON **fiel
     cJSON_AddStringToObject(ev, "ref", ref);
     cJSON_AddStringToObject(ev, "type", type);
     cJSON_AddStringToObject(ev, "stage", stage);
+    /* The linked properties, for their plugin's lead count. */
+    cJSON *pids = cJSON_AddArrayToObject(ev, "property_ids");
+    const cJSON *lp;
+    cJSON_ArrayForEach(lp, cJSON_GetObjectItemCaseSensitive(j, "properties")) {
+        const cJSON *lid = cJSON_GetObjectItemCaseSensitive(lp, "id");
+        if (cJSON_IsNumber(lid)) {
+            cJSON_AddItemToArray(pids, cJSON_CreateNumber(lid->valuedouble));
+        }
+    }
     ts_event_emit(r, "deal.created", ev);
     if (ts_db_commit(r) != TS_OK) {
         return TS_ERROR;

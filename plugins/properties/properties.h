@@ -111,6 +111,7 @@ int properties_ref_next(ts_request_t *r, const char **ref);    /* inside a trans
 /* deal.stage_changed of the deals plugin: a won sale's primary property
  * becomes sold (properties_deals.c). */
 void properties_on_deal_stage(ts_request_t *r, const char *event, const cJSON *payload);
+void properties_on_deal_created(ts_request_t *r, const char *event, const cJSON *payload);
 int properties_status_change(ts_request_t *r, int64_t id, const char *from, const char *to,
                              const char *reason, const char **refusal);
 int properties_history_add(ts_request_t *r, int64_t id, const char *from, const char *to,

@@ -32,3 +32,26 @@ properties_on_deal_stage(ts_request_t *r, const char *event, const cJSON *payloa
         }
     }
 }
+
+/* The lead count: every buy or rent deal created with the property linked is
+ * one enquiry by a prospective buyer or tenant (a sell deal is the owner's
+ * mandate, not a lead). Counted once per deal and never decremented, so
+ * the figure stays the property's history of interest. */
+void
+properties_on_deal_created(ts_request_t *r, const char *event, const cJSON *payload)
+{
+    (void) event;
+    const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(payload, "type"));
+    if (type == NULL || (strcmp(type, "buy") != 0 && strcmp(type, "rent") != 0)) {
+        return;
+    }
+    const cJSON *pid;
+    cJSON_ArrayForEach(pid, cJSON_GetObjectItemCaseSensitive(payload, "property_ids")) {
+        if (cJSON_IsNumber(pid)
+            && ts_db_exec(r, "UPDATE properties SET lead_count = lead_count + 1, updated_at = updated_at"
+                             " WHERE tenant_id = {tenant} AND id = ?", "i",
+                          (int64_t) pid->valuedouble) != TS_OK) {
+            ts_log_warn("lead count of property %.0f not updated", pid->valuedouble);
+        }
+    }
+}

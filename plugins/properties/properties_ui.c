@@ -153,7 +153,7 @@ properties_page_list(ts_request_t *r)
         ts_tpl_set(v, "HREF", ts_psprintf(r->pool, "/properties?view=%s", ts_db_get(views, i, "id")));
     }
     static const char *const sortable[] = { "ref", "price", "published_at", "web_views",
-                                            "completeness", NULL };
+                                            "lead_count", "completeness", NULL };
     for (int i = 0; sortable[i]; i++) {
         bool cur = strcmp(pg.sort, sortable[i]) == 0;
         char key[32];

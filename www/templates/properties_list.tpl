@@ -45,6 +45,7 @@
       <th scope="col"><a href="{{SORT_PUBLISHED_AT}}">Published</a></th>
       <th scope="col">Agent</th>
       <th scope="col" class="num"><a href="{{SORT_WEB_VIEWS}}">Web views</a></th>
+      <th scope="col" class="num"><a href="{{SORT_LEAD_COUNT}}">Leads</a></th>
       <th scope="col" class="num"><a href="{{SORT_COMPLETENESS}}">Complete</a></th>
     </tr></thead>
     <tbody>
@@ -59,6 +60,7 @@
       <td class="nowrap">{{PUBLISHED}}</td>
       <td>{{AGENT_NAME}}</td>
       <td class="num">{{WEB_VIEWS}}</td>
+      <td class="num">{{LEAD_COUNT}}</td>
       <td class="num">{{COMPLETENESS}}%</td>
     </tr>{{/PROPERTY}}
     </tbody>
