@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { show } from '../../../tests/api/_http.mjs';
-import { world } from './_contacts.mjs';
+import { ownTags, world } from './_contacts.mjs';
 
 let w;
 before(async () => {
@@ -51,7 +51,8 @@ test('the CSV export follows the filters, carries custom fields and defuses form
     assert.equal(get(rows[1], 'company'), "'@evil");
     assert.equal(get(rows[1], 'custom.note'), "'-2+3");
     assert.equal(get(rows[1], 'custom.pets'), 'cat');
-    assert.equal(get(rows[1], 'tags'), 'x');
+    // Background scoring may add its temperature tag (Hot/Warm/Cold Lead) at any moment.
+    assert.deepEqual(ownTags(get(rows[1], 'tags').split(',')), ['x']);
     assert.equal(get(rows[2], 'last_name'), 'Text, "quoted"', 'quotes and commas survive');
     assert.equal(get(rows[2], 'custom.note'), 'two\nlines', 'and newlines');
     assert.equal(get(rows[2], 'custom.pets'), '');
