@@ -207,9 +207,9 @@
     var all = allColumns(table).map(function (c) { return c.name; });
     render(box, table, list);
     var ul = box.querySelector('ul');
-    names.concat(all).forEach(function (n) {
+    names.concat(all).forEach(function (n, i, seq) {
       var li = ul.querySelector('li[data-col="' + n + '"]');
-      if (li) {
+      if (li && seq.indexOf(n) === i) {
         ul.appendChild(li);
       }
     });
