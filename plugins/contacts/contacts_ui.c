@@ -868,8 +868,12 @@ ui_batch(ts_request_t *r)
         size_t nf = 0;
         int lrc = contacts_list_ids(r, kind, &lc, UI_BATCH_FILTER_MAX, &ids, &nf, &fields);
         if (lrc == 422) {
+            /* An invalid filter, or one that selects more than the batch limit. */
+            const cJSON *e = fields ? fields->child : NULL;
+            const char *msg = ts_psprintf(r->pool, "Nothing was changed: %s %s", e ? e->string : "filter",
+                                          e && cJSON_IsString(e) ? e->valuestring : "is not valid");
             cJSON_Delete(fields);
-            return ts_resp_error(r, 422, "validation_failed", "Nothing was changed: the filter is not valid", NULL);
+            return ts_resp_error(r, 422, "validation_failed", msg, NULL);
         }
         if (lrc != 0) {
             return TS_ERROR;
