@@ -122,6 +122,7 @@ int contacts_convert(ts_request_t *r, int64_t id, const char *role, cJSON **fiel
 /* Moves source's activities, tags, roles, channels and links to survivor, fills
  * survivor's empty fields, soft-deletes source; audited. Inside a transaction. */
 int contacts_merge(ts_request_t *r, int64_t survivor, int64_t source);
+int contacts_merge_relation(ts_request_t *r, int64_t survivor, int64_t source);
 /* action (assign, set_status, add_tag, remove_tag, delete) with in's agent_id,
  * status or tag on each visible id: 0 (*count set), 422 or TS_ERROR. */
 int contacts_batch_apply(ts_request_t *r, contacts_kind_t kind, const char *action, const cJSON *in,

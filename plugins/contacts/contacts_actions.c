@@ -197,18 +197,21 @@ merge_records(ts_request_t *r)
     cJSON *fields = NULL;
     if (!cJSON_IsNumber(src) || src->valuedouble < 1 || src->valuedouble > 9e15
         || (int64_t) src->valuedouble == id) {
-        contacts_field_error(&fields, "source_id", "the id of another lead or contact is required");
+        contacts_field_error(&fields, "source_id", kind == CONTACTS_RELATION
+                             ? "the id of another relation is required"
+                             : "the id of another lead or contact is required");
         return contacts_validation_error(r, fields);
     }
     int64_t source = (int64_t) src->valuedouble;
-    if (!person_visible(r, source)) {
-        contacts_field_error(&fields, "source_id", "no such lead or contact");
+    bool relation = kind == CONTACTS_RELATION;
+    if (relation ? !contacts_record_visible(r, CONTACTS_RELATION, source) : !person_visible(r, source)) {
+        contacts_field_error(&fields, "source_id", relation ? "no such relation" : "no such lead or contact");
         return contacts_validation_error(r, fields);
     }
     if (ts_db_begin(r) != TS_OK) {
         return TS_ERROR;
     }
-    if (contacts_merge(r, id, source) != TS_OK) {
+    if ((relation ? contacts_merge_relation(r, id, source) : contacts_merge(r, id, source)) != TS_OK) {
         ts_db_rollback(r);
         return TS_ERROR;
     }
@@ -366,7 +369,7 @@ int
 contacts_actions_routes(ts_plugin_ctx_t *ctx)
 {
     if (ts_route_add_ex(ctx, TS_POST, "/api/v1/leads/{id}/convert", convert_lead, 0, TS_ROLE_AGENT) != TS_OK
-        || contacts_route_kinds(ctx, CONTACTS_PERSONS, TS_POST, "/{id}/merge", merge_records,
+        || contacts_route_kinds(ctx, CONTACTS_ALL, TS_POST, "/{id}/merge", merge_records,
                                 TS_ROLE_AGENT) != TS_OK
         || contacts_route_kinds(ctx, CONTACTS_ALL, TS_POST, "/batch", batch, TS_ROLE_AGENT) != TS_OK) {
         return TS_ERROR;

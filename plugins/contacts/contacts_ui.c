@@ -57,6 +57,25 @@ static const ui_field_t form_fields[] = {
     { NULL, NULL, 0, NULL, 0 },
 };
 
+/* As the API's batch on a filter. */
+#define UI_BATCH_FILTER_MAX 10000
+
+/* A saved view's columns (a JSON list) as the chooser's "a,b,c". */
+static const char *
+view_columns(ts_request_t *r, const char *json)
+{
+    cJSON *a = json ? cJSON_Parse(json) : NULL;
+    char *out = "";
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a) {
+        if (cJSON_IsString(e) && strchr(e->valuestring, ',') == NULL) {
+            out = ts_psprintf(r->pool, "%s%s%s", out, *out ? "," : "", e->valuestring);
+        }
+    }
+    cJSON_Delete(a);
+    return out;
+}
+
 static const char *const filter_names[] = {
     "q", "status", "stage", "source", "tag", "agent_id", "type", NULL };
 
@@ -191,7 +210,7 @@ ui_list(ts_request_t *r)
     if (cur_view == NULL) {
         ts_tpl_show(all, "CURRENT");
     }
-    ts_db_result_t *views = ts_db_query(r, "SELECT id, name, shared FROM saved_views WHERE tenant_id = {tenant}"
+    ts_db_result_t *views = ts_db_query(r, "SELECT id, name, shared, columns FROM saved_views WHERE tenant_id = {tenant}"
                                            " AND list = ? AND (owner_id = ? OR shared = 1) ORDER BY name, id"
                                            " LIMIT 50", "si", plural, r->user->id);
     for (size_t i = 0; i < ts_db_rows(views); i++) {
@@ -200,6 +219,7 @@ ui_list(ts_request_t *r)
         ts_tpl_set(v, "VIEW_HREF", ts_psprintf(p, "/%s?view=%s", plural, ts_db_get(views, i, "id")));
         if (cur_view && strcmp(cur_view, ts_db_get(views, i, "id")) == 0) {
             ts_tpl_show(v, "CURRENT");
+            ts_tpl_set(d, "VIEW_COLUMNS", view_columns(r, ts_db_get(views, i, "columns")));
         }
     }
     /* The filters now in force, for "save as view". */
@@ -231,6 +251,7 @@ ui_list(ts_request_t *r)
     ts_tpl_set(d, "BACK", ts_psprintf(p, "/%s%s%s", plural, *query ? "?" : "", query));
     ts_tpl_set(d, "EXPORT_HREF", ts_psprintf(p, "/api/v1/%s.csv%s%s", plural, *query ? "?" : "", query));
     ts_tpl_set_int(d, "TOTAL", pg.total);
+    ts_tpl_set(d, "IMPORT_HREF", ts_psprintf(p, "/imports/new?kind=%s", plural));
     const char *sort = ts_req_query(r, "sort");
     char *nosort = list_query(r, "sort");
     const char *name_col = rel ? "name" : "last_name";
@@ -263,6 +284,9 @@ ui_list(ts_request_t *r)
     }
     ts_tpl_set(d, "SECOND_HEAD", rel ? "Type" : "Stage");
     ts_tpl_set(d, "THIRD_HEAD", rel ? "Website" : "Source");
+    ts_tpl_set(d, "SECOND_COL", rel ? "type" : "stage");
+    ts_tpl_set(d, "THIRD_COL", rel ? "website" : "source");
+    ts_tpl_set(d, "COLUMNS_KEY", plural);
     if (pg.n == 0) {
         ts_tpl_show(d, "EMPTY");
     }
@@ -555,7 +579,8 @@ show_page(ts_request_t *r, int status, contacts_kind_t kind, int64_t id, const c
         ts_tpl_set(dd, "DUP_HREF", contacts_json_str(e, "page"));
         ts_tpl_set(dd, "DUP_MATCH", contacts_json_str(e, "match"));
         const char *dk = contacts_json_str(e, "kind");
-        if (r->user->role >= TS_ROLE_AGENT && kind != CONTACTS_RELATION && dk && strcmp(dk, "relation") != 0) {
+        /* Persons merge with persons, relations with relations. */
+        if (r->user->role >= TS_ROLE_AGENT && dk && (kind == CONTACTS_RELATION) == (strcmp(dk, "relation") == 0)) {
             ts_tpl_dict_t *m = ts_tpl_section(dd, "MERGE");
             ts_tpl_set(m, "MERGE_ACTION", ts_psprintf(p, "/%s/%lld/merge", plural, (long long) id));
             ts_tpl_set_int(m, "SOURCE_ID", (long long) cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "id")));
@@ -716,14 +741,17 @@ ui_merge(ts_request_t *r)
     if (ts_req_param_id(r, "id", &id) != TS_OK || !contacts_record_visible(r, kind, id)) {
         return ts_resp_error(r, 404, "not_found", "no such record", NULL);
     }
+    bool relation = kind == CONTACTS_RELATION;
     if (source < 1 || *end != '\0' || source == id
-        || !(contacts_record_visible(r, CONTACTS_LEAD, source) || contacts_record_visible(r, CONTACTS_CONTACT, source))) {
+        || !(relation ? contacts_record_visible(r, CONTACTS_RELATION, source)
+                      : contacts_record_visible(r, CONTACTS_LEAD, source)
+                        || contacts_record_visible(r, CONTACTS_CONTACT, source))) {
         return ts_resp_error(r, 422, "validation_failed", "no such duplicate to merge", NULL);
     }
     if (ts_db_begin(r) != TS_OK) {
         return TS_ERROR;
     }
-    if (contacts_merge(r, id, source) != TS_OK) {
+    if ((relation ? contacts_merge_relation(r, id, source) : contacts_merge(r, id, source)) != TS_OK) {
         ts_db_rollback(r);
         return TS_ERROR;
     }
@@ -760,6 +788,22 @@ ui_save_view(ts_request_t *r)
         const char *v = ts_req_form(r, ts_psprintf(r->pool, "f_%s", filter_names[i]));
         if (v && *v) {
             cJSON_AddStringToObject(filters, filter_names[i], v);
+        }
+    }
+    /* The column chooser's choice, "name,status,...": the view keeps it. */
+    const char *cols = form_value(r, "columns");
+    if (*cols) {
+        cJSON *ca = cJSON_AddArrayToObject(in, "columns");
+        char *t = ts_pstrdup(r->pool, cols);
+        while (t && *t) {
+            char *comma = strchr(t, ',');
+            if (comma) {
+                *comma = '\0';
+            }
+            if (*t) {
+                cJSON_AddItemToArray(ca, cJSON_CreateString(t));
+            }
+            t = comma ? comma + 1 : NULL;
         }
     }
     cJSON *fields = NULL;
@@ -811,6 +855,31 @@ ui_batch(ts_request_t *r)
         return ts_resp_error(r, 422, "validation_failed", "a tag without commas is required", NULL);
     }
     cJSON *fields = NULL;
+    if (strcmp(form_value(r, "scope"), "filter") == 0) {
+        /* "All matching the filter": the list's filters come back as f_* fields. */
+        cJSON *filters = cJSON_AddObjectToObject(in, "filter");
+        for (int i = 0; filter_names[i]; i++) {
+            const char *v = ts_req_form(r, ts_psprintf(r->pool, "f_%s", filter_names[i]));
+            if (v && *v) {
+                cJSON_AddStringToObject(filters, filter_names[i], v);
+            }
+        }
+        contacts_listctx_t lc = { .filters = filters, .ignore_query = true };
+        size_t nf = 0;
+        int lrc = contacts_list_ids(r, kind, &lc, UI_BATCH_FILTER_MAX, &ids, &nf, &fields);
+        if (lrc == 422) {
+            /* An invalid filter, or one that selects more than the batch limit. */
+            const cJSON *e = fields ? fields->child : NULL;
+            const char *msg = ts_psprintf(r->pool, "Nothing was changed: %s %s", e ? e->string : "filter",
+                                          e && cJSON_IsString(e) ? e->valuestring : "is not valid");
+            cJSON_Delete(fields);
+            return ts_resp_error(r, 422, "validation_failed", msg, NULL);
+        }
+        if (lrc != 0) {
+            return TS_ERROR;
+        }
+        k = nf;
+    }
     long long count;
     if (ts_db_begin(r) != TS_OK) {
         return TS_ERROR;
@@ -913,6 +982,7 @@ contacts_ui_routes(ts_plugin_ctx_t *ctx)
     if (ts_route_add_ex(ctx, TS_POST, "/leads/{id}/convert", ui_convert, H, TS_ROLE_AGENT) != TS_OK
         || ts_route_add_ex(ctx, TS_POST, "/leads/{id}/merge", ui_merge, H, TS_ROLE_AGENT) != TS_OK
         || ts_route_add_ex(ctx, TS_POST, "/contacts/{id}/merge", ui_merge, H, TS_ROLE_AGENT) != TS_OK
+        || ts_route_add_ex(ctx, TS_POST, "/relations/{id}/merge", ui_merge, H, TS_ROLE_AGENT) != TS_OK
         || ts_route_add_ex(ctx, TS_GET, "/tasks", ui_tasks, H, TS_ROLE_VIEWER) != TS_OK
         || ts_route_add_ex(ctx, TS_POST, "/tasks/{id}/done", ui_task_done, H, TS_ROLE_AGENT) != TS_OK) {
         return TS_ERROR;

@@ -210,6 +210,18 @@
     updateBatch(box.form);
   });
 
+  /* A checked box with data-confirm (e.g. "apply to all N matching the filter")
+     asks before its form is sent. */
+  document.addEventListener('submit', function (evt) {
+    var boxes = evt.target.querySelectorAll ? evt.target.querySelectorAll('input[type="checkbox"][data-confirm]:checked') : [];
+    for (var i = 0; i < boxes.length; i++) {
+      if (!window.confirm(boxes[i].getAttribute('data-confirm'))) {
+        evt.preventDefault();
+        return;
+      }
+    }
+  });
+
   /* The skip link moves the focus, not only the scroll position. */
   function setupSkip() {
     var skip = document.querySelector('a.skip');

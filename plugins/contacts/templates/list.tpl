@@ -1,10 +1,12 @@
-{{%AUTOESCAPE context="HTML"}}<div class="page-head">
+{{%AUTOESCAPE context="HTML"}}<script src="/static/columns.js" defer></script>
+<div class="page-head">
   <div>
     <h1 id="page-title">{{HEADING}}</h1>
     <p class="muted">{{TOTAL}} {{COLL}}</p>
   </div>
   <div class="actions">
     <a class="button" href="{{EXPORT_HREF}}">Export CSV</a>
+    {{#CAN_EDIT}}<a class="button" href="{{IMPORT_HREF}}">Import CSV</a>{{/CAN_EDIT}}
     {{#CAN_EDIT}}<a class="button primary" href="{{NEW_HREF}}">New {{ONE}}</a>{{/CAN_EDIT}}
   </div>
 </div>
@@ -38,6 +40,7 @@
   <form method="post" action="{{LIST_HREF}}/views" class="toolbar" aria-label="Save these filters as a view">
     <input type="hidden" name="_csrf" value="{{CSRF}}">
     {{#KEEP}}<input type="hidden" name="{{KEEP_NAME}}" value="{{KEEP_VALUE}}">{{/KEEP}}
+    <input type="hidden" name="columns" value="{{VIEW_COLUMNS}}" data-columns-input="{{COLUMNS_KEY}}">
     <div class="field"><label for="view-name">Save as view</label>
       <input id="view-name" name="name" required maxlength="100"></div>
     {{#CAN_EDIT}}<label class="check"><input type="checkbox" name="shared" value="1"> Share with the team</label>{{/CAN_EDIT}}
@@ -45,6 +48,10 @@
   </form>
 
   <p class="list-meta"><span>{{TOTAL}} {{COLL}}</span></p>
+  <details class="column-chooser" data-columns-for="{{COLUMNS_KEY}}">
+    <summary>Columns</summary>
+    <p class="hint">Shown columns, in order; saved with a view and remembered here.</p>
+  </details>
 
   <form method="post" action="{{LIST_HREF}}/batch">
     <input type="hidden" name="_csrf" value="{{CSRF}}">
@@ -52,6 +59,10 @@
     {{#CAN_EDIT}}
     <div class="batch-bar">
       <span>Selected: <output data-selected-count>0</output></span>
+      {{#KEEP}}<input type="hidden" name="{{KEEP_NAME}}" value="{{KEEP_VALUE}}">{{/KEEP}}
+      <label class="check"><input type="checkbox" name="scope" value="filter" data-batch-all
+        data-confirm="Apply this to all {{TOTAL}} {{COLL}} matching the filter?">
+        Apply to all <strong>{{TOTAL}}</strong> matching the filter</label>
       <label class="visually-hidden" for="batch-status">New status</label>
       <select id="batch-status" name="status">{{#BATCH_STATUS_OPT}}<option value="{{OPT_VALUE}}">{{OPT_LABEL}}</option>{{/BATCH_STATUS_OPT}}</select>
       <button type="submit" name="action" value="set_status" class="small">Set status</button>
@@ -64,17 +75,17 @@
     </div>
     {{/CAN_EDIT}}
     <div class="table-wrap" role="region" aria-labelledby="page-title" tabindex="0">
-    <table class="list">
+    <table class="list" data-columns="{{COLUMNS_KEY}}" data-view-columns="{{VIEW_COLUMNS}}">
       <caption class="visually-hidden">{{HEADING}}</caption>
       <thead><tr>
         <th scope="col" class="check"><input type="checkbox" data-select-all aria-label="Select all"></th>
-        <th scope="col" aria-sort="{{ARIA_NAME}}"><a href="{{SORT_NAME}}">Name</a></th>
-        <th scope="col">Status</th>
-        <th scope="col">{{SECOND_HEAD}}</th>
-        <th scope="col">{{THIRD_HEAD}}</th>
-        <th scope="col">Email or phone</th>
-        <th scope="col">Tags</th>
-        <th scope="col" aria-sort="{{ARIA_CREATED}}"><a href="{{SORT_CREATED}}">Created</a></th>
+        <th scope="col" data-col="name" aria-sort="{{ARIA_NAME}}"><a href="{{SORT_NAME}}">Name</a></th>
+        <th scope="col" data-col="status">Status</th>
+        <th scope="col" data-col="{{SECOND_COL}}">{{SECOND_HEAD}}</th>
+        <th scope="col" data-col="{{THIRD_COL}}">{{THIRD_HEAD}}</th>
+        <th scope="col" data-col="email">Email or phone</th>
+        <th scope="col" data-col="tags">Tags</th>
+        <th scope="col" data-col="created_at" aria-sort="{{ARIA_CREATED}}"><a href="{{SORT_CREATED}}">Created</a></th>
       </tr></thead>
       <tbody>
       {{#ROW}}<tr>

@@ -122,6 +122,38 @@ test('merge moves activities, tags and channels to the survivor and records it',
     assert.equal((await admin.post(`/api/v1/contacts/${a.id}/merge`, { source_id: b.id })).status, 422, 'a merged record is gone');
 });
 
+test('merging relations moves persons, addresses, activities and tags and records it', async () => {
+    const admin = w.as('admin'), viewer = w.as('viewer');
+    const p1 = (await admin.post('/api/v1/contacts', { first_name: 'Ana', last_name: 'Banca' })).json.data;
+    const p2 = (await admin.post('/api/v1/contacts', { first_name: 'Bo', last_name: 'Banca' })).json.data;
+    const a = (await admin.post('/api/v1/relations', { name: 'Banco Sur', type: 'bank', tags: ['x'],
+        persons: [{ contact_id: p1.id, function: 'Director' }] })).json.data;
+    const b = (await admin.post('/api/v1/relations', { name: 'Banco del Sur', type: 'bank', email: 'info@sur.example',
+        website: 'https://sur.example', tags: ['y'], addresses: [{ label: 'office', city: 'Málaga' }],
+        persons: [{ contact_id: p1.id, function: 'Other' }, { contact_id: p2.id, function: 'Legal' }] })).json.data;
+    assert.ok(a?.id && b?.id);
+    await admin.post('/api/v1/activities', { entity: 'relation', entity_id: b.id, kind: 'note', subject: 'from b' });
+    assert.equal((await viewer.post(`/api/v1/relations/${a.id}/merge`, { source_id: b.id })).status, 403);
+    const lead = (await admin.post('/api/v1/leads', { first_name: 'Not', last_name: 'Relation' })).json.data;
+    const wrong = await admin.post(`/api/v1/relations/${a.id}/merge`, { source_id: lead.id });
+    assert.equal(wrong.status, 422, 'a person is not merged into a relation');
+    assert.ok(wrong.json.error.fields.source_id);
+    const m = await admin.post(`/api/v1/relations/${a.id}/merge`, { source_id: b.id });
+    assert.equal(m.status, 200, show(m));
+    const s = m.json.data;
+    assert.equal(s.name, 'Banco Sur', 'the survivor keeps its own values');
+    assert.equal(s.email, 'info@sur.example', 'and gets the ones it lacked');
+    assert.equal(s.website, 'https://sur.example');
+    assert.deepEqual(s.tags, ['x', 'y']);
+    assert.deepEqual(s.persons.map((p) => [p.contact_id, p.function]), [[p1.id, 'Director'], [p2.id, 'Legal']]);
+    assert.equal(s.addresses[0].city, 'Málaga');
+    assert.equal((await admin.get(`/api/v1/relations/${b.id}`)).status, 404);
+    const tl = (await admin.get(`/api/v1/relations/${a.id}/timeline`)).json.data;
+    assert.ok(tl.some((e) => e.subject === 'from b'), 'the activities moved');
+    assert.ok(tl.some((e) => e.what === 'merge'), 'the merge is on the timeline');
+    assert.equal((await admin.post(`/api/v1/relations/${a.id}/merge`, { source_id: b.id })).status, 422, 'a merged relation is gone');
+});
+
 test('batch: on ids or a filter, one transaction, with the count', async () => {
     const admin = w.as('admin');
     const ids = [];

@@ -72,3 +72,42 @@ test('batch on ticked rows: every ticked id, only those', async () => {
     assert.match(list.text, /Tick2/);
     assert.doesNotMatch(list.text, /Tick1/);
 });
+
+test('a duplicate relation shows on its page, and its merge button merges it', async () => {
+    const a = await post('/relations', { _csrf: csrf, name: 'Notaría Page', type: 'notary_office', email: 'notaria.page@example.com' });
+    const b = await post('/relations', { _csrf: csrf, name: 'Notaria Page SL', type: 'notary_office', email: 'NOTARIA.page@example.com',
+        website: 'https://notaria.example', tags: 'from-b' });
+    assert.equal(a.status, 303, show(a));
+    assert.equal(b.status, 303, show(b));
+    const aUrl = a.headers.location, bId = b.headers.location.split('/').pop();
+    const page = await get(aUrl);
+    assert.ok(page.text.includes(`name="source_id" value="${bId}"`), 'a merge button for the other relation');
+    const m = await post(`${aUrl}/merge`, { _csrf: csrf, source_id: bId });
+    assert.equal(m.status, 303, show(m));
+    const after = await get(aUrl);
+    assert.match(after.text, /from-b/);
+    assert.match(after.text, /Merged relation/);
+    assert.equal((await get(`/relations/${bId}`)).status, 404);
+});
+
+test('batch on the whole filter: every match, not only the ticked rows', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) {
+        const r = await post('/leads', { _csrf: csrf, first_name: `All${i}`, last_name: 'Scope', tags: 'scopeall' });
+        ids.push(r.headers.location.split('/').pop());
+    }
+    const body = new URLSearchParams([['_csrf', csrf], ['back', '/leads?tag=scopeall'], ['action', 'add_tag'],
+        ['tag', 'allmatched'], ['scope', 'filter'], ['f_tag', 'scopeall'], ['id', ids[0]]]).toString();
+    const r = await request('POST', '/leads/batch', { host: t.host, jar, body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(r.status, 303, show(r));
+    const list = await get('/leads?tag=allmatched');
+    for (let i = 0; i < 3; i++) {
+        assert.match(list.text, new RegExp(`All${i}`));
+    }
+    const bad = new URLSearchParams([['_csrf', csrf], ['action', 'add_tag'], ['tag', 'x'], ['scope', 'filter'],
+        ['f_status', 'nonsense']]).toString();
+    const b = await request('POST', '/leads/batch', { host: t.host, jar, body: bad,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(b.status, 422, 'an invalid filter changes nothing');
+});

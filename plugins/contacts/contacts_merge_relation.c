@@ -1,0 +1,65 @@
+/* Merging two relations (companies): the survivor keeps its values and gets
+ * the other's contact persons, addresses, activities and tags. */
+#include "contacts.h"
+
+/* The survivor's empty values are filled from the other relation. */
+static const char *const fill_cols[] = {
+    "email", "email_norm", "phone", "phone_norm", "website", "social", "vat_number", "credit_terms",
+    "commission_agreement", "contract_details", "notes", "custom", "agent_id", NULL };
+
+int
+contacts_merge_relation(ts_request_t *r, int64_t survivor, int64_t source)
+{
+    ts_pool_t *p = r->pool;
+    contacts_q_t q;
+    contacts_q_init(&q, p, "UPDATE relations s JOIN relations o ON o.tenant_id = s.tenant_id AND o.id = ?");
+    contacts_q_argi(&q, source);
+    contacts_q_add(&q, " SET s.updated_by = ?");
+    contacts_q_argi(&q, r->user->id);
+    for (const char *const *c = fill_cols; *c; c++) {
+        contacts_q_add(&q, ts_psprintf(p, ", s.%s = COALESCE(s.%s, o.%s)", *c, *c, *c));
+    }
+    contacts_q_bind(&q, " WHERE s.tenant_id = {tenant} AND s.id = ?", contacts_i64(p, survivor));
+    int rc = contacts_q_exec(r, &q);
+    /* A person of both keeps the survivor's function; the other row goes. */
+    static const char *const relinks[] = {
+        "UPDATE IGNORE relation_persons SET relation_id = ? WHERE tenant_id = {tenant} AND relation_id = ?",
+        "UPDATE contact_addresses SET relation_id = ? WHERE tenant_id = {tenant} AND relation_id = ?",
+        "UPDATE activities SET entity_id = ? WHERE tenant_id = {tenant} AND entity = 'relation' AND entity_id = ?",
+        "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag) SELECT tenant_id, entity, ?, tag"
+        " FROM tags WHERE tenant_id = {tenant} AND entity = 'relation' AND entity_id = ?",
+        NULL };
+    for (int i = 0; relinks[i] && rc == TS_OK; i++) {
+        rc = ts_db_exec(r, relinks[i], "ii", survivor, source);
+    }
+    static const char *const cleanup[] = {
+        "DELETE FROM relation_persons WHERE tenant_id = {tenant} AND relation_id = ?",
+        "DELETE FROM tags WHERE tenant_id = {tenant} AND entity = 'relation' AND entity_id = ?",
+        NULL };
+    for (int i = 0; cleanup[i] && rc == TS_OK; i++) {
+        rc = ts_db_exec(r, cleanup[i], "i", source);
+    }
+    if (rc == TS_OK) {
+        rc = ts_db_exec(r, "UPDATE relations SET deleted_at = UTC_TIMESTAMP(), updated_by = ?"
+                           " WHERE tenant_id = {tenant} AND id = ?", "ii", r->user->id, source);
+    }
+    cJSON *ch = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ch, "survivor", (double) survivor);
+    cJSON_AddNumberToObject(ch, "merged", (double) source);
+    if (rc == TS_OK) {
+        rc = ts_audit(r, "relation", survivor, "merge", ch);
+    }
+    if (rc == TS_OK) {
+        rc = ts_audit(r, "relation", source, "merged_into", ch);
+    }
+    if (rc == TS_OK) {
+        rc = contacts_system_activity(r, "relation", survivor,
+                                      ts_psprintf(p, "Merged relation #%lld into this one", (long long) source));
+    }
+    if (rc == TS_OK) {
+        /* Deals and properties that point at a relation move their links on this event. */
+        ts_event_emit(r, "relation.merged", cJSON_Duplicate(ch, 1));
+    }
+    cJSON_Delete(ch);
+    return rc;
+}
