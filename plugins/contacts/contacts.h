@@ -34,6 +34,11 @@ int64_t contacts_duplicate_id(ts_request_t *r, contacts_kind_t kind, const char 
 
 /* The full record as the API shows it; NULL when not found or not visible. */
 cJSON *contacts_record_json(ts_request_t *r, contacts_kind_t kind, int64_t id);
+/* After a save through the API (same transaction): custom values against the
+ * tenant's field definitions; computed values stored. 0 (TS_OK), 422 with
+ * *fields naming custom.KEY, or TS_ERROR. */
+int contacts_custom_check(ts_request_t *r, contacts_kind_t kind, const cJSON *in, int64_t id,
+                          cJSON **fields);
 /* The record's row exists, is of that kind, not deleted and visible to the caller. */
 bool contacts_record_visible(ts_request_t *r, contacts_kind_t kind, int64_t id);
 

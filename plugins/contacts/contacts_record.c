@@ -235,14 +235,16 @@ check_object(save_t *s, const char *name, const cJSON *v, bool merge, bool bools
         } else if (urls_only) {
             ok = cJSON_IsNull(e) || (cJSON_IsString(e) && contacts_url_ok(e->valuestring));
         } else {
+            /* a list of strings: a multiselect custom field's value */
             ok = cJSON_IsNull(e) || cJSON_IsBool(e) || cJSON_IsNumber(e)
                  || (cJSON_IsString(e) && strlen(e->valuestring) <= 2000
-                     && contacts_text_ok(e->valuestring, true));
+                     && contacts_text_ok(e->valuestring, true))
+                 || (cJSON_IsArray(e) && check_str_list(e, 50, 200, NULL, false) == NULL);
         }
         if (!ok) {
             contacts_field_error(&s->fields, fname, bools_only ? "must be true or false"
                                  : urls_only ? "an http(s) address is required"
-                                 : "must be a string, number or boolean");
+                                 : "must be a string, number, boolean or list of strings");
             continue;
         }
         cJSON_DeleteItemFromObjectCaseSensitive(o, e->string);
@@ -1063,6 +1065,9 @@ records_save(ts_request_t *r, int64_t id)
     cJSON *fields = NULL;
     int64_t out = 0;
     int rc = contacts_record_save(r, contacts_kind_name(kind), in, id, &fields, &out);
+    if (rc == 0) {
+        rc = contacts_custom_check(r, kind, in, out, &fields);
+    }
     if (rc != 0) {
         ts_db_rollback(r);
         if (rc == 422) {
