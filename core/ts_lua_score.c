@@ -393,6 +393,20 @@ emit_change(ts_request_t *r, int64_t id, int score, const char *temp, const char
     ts_event_emit(r, "lead.temperature_changed", ev);
 }
 
+/* A scorer failure goes to lua_runs, which the script-errors page lists; a
+ * batch records its first failure and how many more it had, not one row each. */
+static void
+log_score_error(ts_request_t *r, const char *script, int64_t id, long long more,
+                const char *err)
+{
+    const char *ev = more > 0 ? ts_psprintf(r->pool, "score lead %lld (+%lld more)",
+                                            (long long) id, more)
+                              : ts_psprintf(r->pool, "score lead %lld", (long long) id);
+    ts_db_exec(r, "INSERT INTO lua_runs (tenant_id, script, event, outcome, error) VALUES"
+                  " ({tenant}, ?, ?, 'error', ?)", "sss", script, ev,
+               ts_psprintf(r->pool, "%.1000s", err));
+}
+
 /* One batch after `*after`: TS_DECLINED when there are no more leads. */
 static int
 rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, int64_t *after,
@@ -407,6 +421,9 @@ rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, int64_t *after
     int64_t first = (int64_t) cJSON_GetNumberValue(
         cJSON_GetObjectItemCaseSensitive(leads->child, "id"));
     char err[1024];
+    const char *first_err = NULL;
+    int64_t first_err_id = 0;
+    long long batch_failed = 0;
     for (cJSON *lead = leads->child, *sg = signals->child; lead; lead = lead->next, sg = sg->next) {
         int64_t id = (int64_t) cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(lead, "id"));
         *after = id;
@@ -416,8 +433,12 @@ rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, int64_t *after
                        sizeof(err)) != TS_OK) {
             (*failed)++;
             *errp = ts_pstrdup(r->pool, err);
-            ts_log_warn("tenant %s: lead %lld not scored: %s", r->tenant->slug, (long long) id,
-                        err);
+            if (batch_failed++ == 0) {
+                first_err = *errp;
+                first_err_id = id;
+                ts_log_warn("tenant %s: lead %lld not scored: %s", r->tenant->slug,
+                            (long long) id, err);
+            }
             if ((*sp)->broken && (*sp = ts_lua_for(r, err, sizeof(err))) == NULL) {
                 break;
             }
@@ -439,6 +460,9 @@ rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, int64_t *after
             cJSON_AddItemToArray(changed_ids, cJSON_CreateNumber((double) id));
             emit_change(r, id, score, temp, prev);
         }
+    }
+    if (first_err != NULL) {
+        log_score_error(r, script, first_err_id, batch_failed - 1, first_err);
     }
     int rc = cJSON_GetArraySize(results)
                  ? save_batch(r, results, changed_ids, first, *after, script) : TS_OK;
@@ -475,6 +499,7 @@ rescore(ts_request_t *r, int64_t only, long long *done, long long *failed, const
             /* A script error is the tenant's to fix, not a job to retry. */
             ts_log_warn("tenant %s: lead %lld not scored: %s", r->tenant->slug,
                         (long long) only, err);
+            log_score_error(r, script, only, 0, err);
             return TS_OK;
         }
         (*done) += rc == TS_OK;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
-import { adminToken, api, cli, crashesSince, healthy, logMark, newTenant, newToken, newUser, show, waitFor } from './_http.mjs';
+import { adminToken, api, cli, crashesSince, healthy, logMark, newTenant, newToken, newUser, session, show, waitFor } from './_http.mjs';
 import { createLead, leadRow, putScript, q, tagsOf } from './_lua.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -232,5 +232,37 @@ describe('scripts API', () => {
 
     test('no worker crashed', () => {
         assert.deepEqual(crashesSince(mark), []);
+    });
+});
+
+describe('a failing scorer', () => {
+    test('is logged on the script-errors page, for the batch and the job, and the job does not loop', async () => {
+        const C = newTenant('luc');
+        await adminToken(C);
+        await putScript(C, 'broken', 'function score(lead, signals)\n  return lead.nothing.x\nend');
+        const act = await api('POST', '/api/v1/scripts/broken/activate', { token: C.adminToken });
+        assert.equal(act.status, 200, show(act));
+        const ids = [createLead(C), createLead(C)];
+        assert.throws(() => cli('score', '--tenant', C.slug), /failed/);
+        const batch = q(`SELECT script, event, error FROM lua_runs WHERE tenant_id = ${C.id} AND outcome = 'error'`);
+        assert.equal(batch.length, 1, 'one row for the batch, not one per lead');
+        assert.equal(batch[0][0], 'broken');
+        assert.equal(batch[0][1], `score lead ${ids[0]} (+1 more)`);
+        assert.match(batch[0][2], /broken:2:/);
+        assert.equal(leadRow(C, ids[0]).score, null);
+
+        const sig = await api('POST', '/api/v1/signals', { token: C.adminToken, json: { contact_id: ids[1], kind: 'reply' } });
+        assert.equal(sig.status, 201, show(sig));
+        await waitFor(() => q(`SELECT COUNT(*) FROM lua_runs WHERE tenant_id = ${C.id} AND event = 'score lead ${ids[1]}'`)[0][0] === '1',
+            { timeout: 20000, what: 'the failed rescore job logged' });
+        await waitFor(() => q(`SELECT status FROM jobs WHERE tenant_id = ${C.id} AND kind = 'lead.rescore'`).every((j) => j[0] === 'done'),
+            { timeout: 20000, what: 'the rescore job done' });
+        const jobs = q(`SELECT status, attempts FROM jobs WHERE tenant_id = ${C.id} AND kind = 'lead.rescore'`);
+        assert.ok(jobs.length >= 1 && jobs.every((j) => j[0] === 'done' && j[1] === '1'), JSON.stringify(jobs));
+
+        const page = await api('GET', '/settings/script-errors', { host: C.host, jar: await session(C, C.admin) });
+        assert.equal(page.status, 200, show(page));
+        assert.match(page.text, new RegExp(`broken</a></td><td>score lead ${ids[1]}</td><td>Lua error</td><td class="num">2</td>`));
+        assert.match(page.text, new RegExp(`score lead ${ids[0]} \\(\\+1 more\\)`));
     });
 });
