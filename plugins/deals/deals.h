@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <tesoro/plugin.h>
 
+/* The deals' default currency (schema), the one the board's plain value sums. */
+#define DEALS_MAIN_CURRENCY "EUR"
+
 typedef struct {
     const char *code;          /* the API's stage code */
     const char *label;         /* English; deals_label() gives the request's */

@@ -61,16 +61,17 @@ cJSON *
 deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, long limit)
 {
     ts_db_result_t *agg = ts_db_query(r,
-        "SELECT stage, CAST(SUM(n) AS SIGNED) AS n, CAST(SUM(total) AS SIGNED) AS total,"
+        "SELECT stage, currency, CAST(SUM(n) AS SIGNED) AS n, CAST(SUM(total) AS SIGNED) AS total,"
         " CAST(SUM(weighted) / 100 AS SIGNED) AS weighted FROM deal_stage_totals"
         " WHERE tenant_id = {tenant} AND pipeline = ? AND (? IS NULL OR agent_key = ?)"
-        " GROUP BY stage", "sss", p->code, agent, agent);
+        " GROUP BY stage, currency HAVING SUM(n) <> 0 ORDER BY stage, currency", "sss", p->code, agent, agent);
     ts_db_result_t *cards = agg && limit > 0 ? board_cards(r, p, agent, limit) : NULL;
     if (agg == NULL || (limit > 0 && cards == NULL)) {
         return NULL;
     }
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "pipeline", p->code);
+    cJSON_AddStringToObject(data, "currency", DEALS_MAIN_CURRENCY);
     cJSON *cols = cJSON_AddArrayToObject(data, "columns");
     for (int s = 0; s < p->nstages; s++) {
         const deals_stage_t *st = &p->stages[s];
@@ -80,17 +81,34 @@ deals_board_json(ts_request_t *r, const deals_pipeline_t *p, const char *agent, 
         cJSON_AddStringToObject(col, "label", deals_label(r, st->code));
         cJSON_AddNumberToObject(col, "probability", st->probability);
         cJSON_AddBoolToObject(col, "closed", deals_stage_closed(st->code));
+        /* One sum per currency; value and weighted_value stay those of the
+         * main currency, so no figure ever adds EUR to GBP. */
         double n = 0, total = 0, weighted = 0;
+        cJSON *sums = cJSON_CreateArray();
         for (size_t i = 0; i < ts_db_rows(agg); i++) {
-            if (strcmp(ts_db_get(agg, i, "stage"), st->code) == 0) {
-                n = (double) ts_db_get_int(agg, i, "n");
-                total = (double) ts_db_get_int(agg, i, "total");
-                weighted = (double) ts_db_get_int(agg, i, "weighted");
+            if (strcmp(ts_db_get(agg, i, "stage"), st->code) != 0) {
+                continue;
             }
+            const char *cur = ts_db_get(agg, i, "currency");
+            double cn = (double) ts_db_get_int(agg, i, "n");
+            double cv = (double) ts_db_get_int(agg, i, "total");
+            double cw = (double) ts_db_get_int(agg, i, "weighted");
+            n += cn;
+            if (strcmp(cur, DEALS_MAIN_CURRENCY) == 0) {
+                total = cv;
+                weighted = cw;
+            }
+            cJSON *one = cJSON_CreateObject();
+            cJSON_AddStringToObject(one, "currency", cur);
+            cJSON_AddNumberToObject(one, "count", cn);
+            cJSON_AddNumberToObject(one, "value", cv);
+            cJSON_AddNumberToObject(one, "weighted_value", cw);
+            cJSON_AddItemToArray(sums, one);
         }
         cJSON_AddNumberToObject(col, "count", n);
         cJSON_AddNumberToObject(col, "value", total);
         cJSON_AddNumberToObject(col, "weighted_value", weighted);
+        cJSON_AddItemToObject(col, "sums", sums);
         cJSON *list = cJSON_AddArrayToObject(col, "cards");
         for (size_t i = 0; cards != NULL && i < ts_db_rows(cards); i++) {
             if (strcmp(ts_db_get(cards, i, "stage"), st->code) == 0) {

@@ -55,9 +55,9 @@ deals_page_dashboard(ts_request_t *r)
         "SELECT COUNT(*) AS n FROM property_match_feed WHERE tenant_id = {tenant} AND agent_id = ?"
         " AND seen_at IS NULL", "i", me);
     ts_db_result_t *open = ts_db_query(r,
-        "SELECT pipeline, stage, COUNT(*) AS n, CAST(SUM(value) AS SIGNED) AS value FROM deals"
-        " WHERE tenant_id = {tenant} AND agent_id = ? AND deleted_at IS NULL AND closed_at IS NULL"
-        " GROUP BY pipeline, stage", "i", me);
+        "SELECT pipeline, stage, currency, COUNT(*) AS n, CAST(SUM(value) AS SIGNED) AS value"
+        " FROM deals WHERE tenant_id = {tenant} AND agent_id = ? AND deleted_at IS NULL"
+        " AND closed_at IS NULL GROUP BY pipeline, stage, currency ORDER BY currency", "i", me);
     if (today == NULL || overdue == NULL || hot == NULL || matches == NULL || open == NULL) {
         return TS_ERROR;
     }
@@ -84,12 +84,16 @@ deals_page_dashboard(ts_request_t *r)
             if (deals_stage_closed(p->stages[s].code)) {
                 continue;
             }
-            long long n = 0, value = 0;
+            /* One sum per currency, side by side: EUR and GBP are never added. */
+            long long n = 0;
+            const char *sums = NULL;
             for (size_t i = 0; i < ts_db_rows(open); i++) {
                 if (strcmp(ts_db_get(open, i, "pipeline"), p->code) == 0
                     && strcmp(ts_db_get(open, i, "stage"), p->stages[s].code) == 0) {
-                    n = (long long) ts_db_get_int(open, i, "n");
-                    value = (long long) ts_db_get_int(open, i, "value");
+                    n += (long long) ts_db_get_int(open, i, "n");
+                    const char *m = deals_money(r, (double) ts_db_get_int(open, i, "value"),
+                                                ts_db_get(open, i, "currency"));
+                    sums = sums ? ts_psprintf(r->pool, "%s · %s", sums, m) : m;
                 }
             }
             ts_tpl_dict_t *row = ts_tpl_section(d, "OPEN");
@@ -97,7 +101,7 @@ deals_page_dashboard(ts_request_t *r)
             ts_tpl_set(row, "O_STAGE", p->stages[s].code);
             ts_tpl_set(row, "O_LABEL", deals_label(r, p->stages[s].code));
             ts_tpl_set_int(row, "O_COUNT", n);
-            ts_tpl_set(row, "O_VALUE", deals_money(r, (double) value, "EUR"));
+            ts_tpl_set(row, "O_VALUE", sums ? sums : deals_money(r, 0, DEALS_MAIN_CURRENCY));
             open_total += n;
         }
     }

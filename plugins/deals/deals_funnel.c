@@ -30,9 +30,10 @@ deals_funnel_json(ts_request_t *r, const deals_pipeline_t *p)
         " AND h.to_stage <> 'lost' GROUP BY h.deal_id) x GROUP BY m", "sssssssss",
         s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], p->code);
     ts_db_result_t *now = ts_db_query(r,
-        "SELECT stage, COUNT(*) AS n, CAST(SUM(value) AS SIGNED) AS value FROM deals"
+        "SELECT stage, COUNT(*) AS n,"  /* the value in the main currency only, never mixed */
+        " CAST(SUM(CASE WHEN currency = ? THEN value ELSE 0 END) AS SIGNED) AS value FROM deals"
         " WHERE tenant_id = {tenant} AND pipeline = ? AND deleted_at IS NULL GROUP BY stage",
-        "s", p->code);
+        "ss", DEALS_MAIN_CURRENCY, p->code);
     /* Days in a stage: until the deal's next move, or until now while it stays. */
     ts_db_result_t *days = ts_db_query(r,
         "SELECT DISTINCT stage, MEDIAN(days) OVER (PARTITION BY stage) AS median_days FROM"
@@ -43,10 +44,11 @@ deals_funnel_json(ts_request_t *r, const deals_pipeline_t *p)
         "  WHERE h.tenant_id = {tenant} AND h.pipeline = ?) x"
         " WHERE stage NOT IN ('won', 'lost')", "s", p->code);
     ts_db_result_t *won = ts_db_query(r,
-        "SELECT DATE_FORMAT(closed_at, '%Y-%m') AS month, COUNT(*) AS deals,"
+        "SELECT DATE_FORMAT(closed_at, '%Y-%m') AS month, currency, COUNT(*) AS deals,"
         " CAST(SUM(value) AS SIGNED) AS value FROM deals WHERE tenant_id = {tenant}"
         " AND pipeline = ? AND stage = 'won' AND deleted_at IS NULL"
-        " AND closed_at >= UTC_TIMESTAMP() - INTERVAL 12 MONTH GROUP BY month ORDER BY month",
+        " AND closed_at >= UTC_TIMESTAMP() - INTERVAL 12 MONTH GROUP BY month, currency"
+        " ORDER BY month, currency",
         "s", p->code);
     ts_db_result_t *src = ts_db_query(r,
         "SELECT COALESCE(source, 'unknown') AS source, COUNT(*) AS leads FROM contacts"

@@ -19,6 +19,7 @@ card_values(ts_request_t *r, ts_tpl_dict_t *c, const cJSON *card)
     deals_tpl_json(c, "REF", card, "ref");
     deals_tpl_json(c, "NAME", card, "name");
     deals_tpl_json(c, "VALUE", card, "value");
+    deals_tpl_json(c, "CURRENCY", card, "currency");
     deals_tpl_json(c, "CONTACT", card, "main_contact_name");
     deals_tpl_json(c, "AGENT", card, "agent_name");
     deals_tpl_json(c, "CLOSE_DATE", card, "expected_close_date");
@@ -56,13 +57,18 @@ deals_page_board(ts_request_t *r)
     cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(board, "columns")) {
         ts_tpl_dict_t *c = ts_tpl_section(d, "COLUMN");
         double count = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(col, "count"));
-        double value = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(col, "value"));
         total += count;
         deals_tpl_json(c, "STAGE", col, "stage");
         deals_tpl_json(c, "LABEL", col, "label");
         deals_tpl_json(c, "COUNT", col, "count");
-        deals_tpl_json(c, "SUM", col, "value");
-        ts_tpl_set(c, "SUM_TEXT", deals_money(r, value, "EUR"));
+        const cJSON *sum;
+        cJSON_ArrayForEach(sum, cJSON_GetObjectItemCaseSensitive(col, "sums")) {
+            ts_tpl_dict_t *sd = ts_tpl_section(c, "SUM");
+            deals_tpl_json(sd, "SUM_CURRENCY", sum, "currency");
+            deals_tpl_json(sd, "SUM_VALUE", sum, "value");
+            ts_tpl_set(sd, "SUM_TEXT", deals_money(r, cJSON_GetNumberValue(
+                           cJSON_GetObjectItemCaseSensitive(sum, "value")), deals_ustr(sum, "currency")));
+        }
         ts_tpl_set(c, "CLOSED", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(col, "closed"))
                                 ? "true" : "false");
         ts_tpl_set(c, "COL_PIPELINE", p->code);

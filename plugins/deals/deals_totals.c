@@ -1,6 +1,7 @@
 /* deal_stage_totals, the board's counts and sums: triggers keep them (see
- * schema/003_stage_totals.sql); this recomputes a tenant's from its deals,
- * for `tesoro deals totals-rebuild` after a repair by hand. */
+ * schema/003_stage_totals.sql, 004_currency_totals.sql); this recomputes a
+ * tenant's from its deals, for `tesoro deals totals-rebuild` after a repair
+ * by hand. */
 #include <stdio.h>
 #include "deals.h"
 
@@ -14,11 +15,12 @@ deals_totals_rebuild(ts_request_t *r)
     }
     if (ts_db_exec(r, "DELETE FROM deal_stage_totals WHERE tenant_id = {tenant}", "") != TS_OK
         || ts_db_exec(r,
-            "INSERT INTO deal_stage_totals (tenant_id, pipeline, stage, agent_key, n, total,"
-            " weighted) SELECT tenant_id, pipeline, stage, IFNULL(agent_id, 0), COUNT(*),"
+            "INSERT INTO deal_stage_totals (tenant_id, pipeline, stage, agent_key, currency,"
+            " n, total, weighted) SELECT tenant_id, pipeline, stage, IFNULL(agent_id, 0), currency,"
+            " COUNT(*),"
             " SUM(value), SUM(CAST(value AS DECIMAL(38,0)) * probability) FROM deals"
             " WHERE tenant_id = {tenant} AND deleted_at IS NULL"
-            " GROUP BY tenant_id, pipeline, stage, IFNULL(agent_id, 0)", "") != TS_OK) {
+            " GROUP BY tenant_id, pipeline, stage, IFNULL(agent_id, 0), currency", "") != TS_OK) {
         ts_db_rollback(r);
         return TS_ERROR;
     }

@@ -13,8 +13,10 @@
   var dialog = document.getElementById('lost-dialog');
   var reasonInput = document.getElementById('lost-reason');
 
-  function money(minor) {
-    return '€' + Math.round(minor / 100).toLocaleString('en-US');
+  var symbols = { EUR: '€', GBP: '£', USD: '$' };
+  function money(minor, currency) {
+    var n = Math.round(minor / 100).toLocaleString('en-US');
+    return symbols[currency] ? symbols[currency] + n : currency + ' ' + n;
   }
 
   function showError(text) {
@@ -22,15 +24,28 @@
     errorBox.hidden = false;
   }
 
-  function adjust(col, dCount, dValue) {
+  /* Sums are per currency: the card's moves its own, a new one is added. */
+  function adjust(col, dCount, dValue, currency) {
     var c = col.querySelector('.col-count');
-    var s = col.querySelector('.col-sum');
     var n = Number(c.getAttribute('data-count')) + dCount;
-    var v = Number(s.getAttribute('data-sum')) + dValue;
     c.setAttribute('data-count', String(n));
     c.textContent = String(n);
+    var s = null;
+    col.querySelectorAll('.col-sum').forEach(function (e) {
+      if (e.getAttribute('data-currency') === currency) { s = e; }
+    });
+    if (!s) {
+      var sums = col.querySelector('.col-sums');
+      sums.appendChild(document.createTextNode(' · '));
+      s = document.createElement('span');
+      s.className = 'col-sum';
+      s.setAttribute('data-currency', currency);
+      s.setAttribute('data-sum', '0');
+      sums.appendChild(s);
+    }
+    var v = Number(s.getAttribute('data-sum')) + dValue;
     s.setAttribute('data-sum', String(v));
-    s.textContent = money(v);
+    s.textContent = money(v, currency);
   }
 
   /* Resolves the lost reason typed, or null when the dialog is cancelled. */
@@ -117,8 +132,9 @@
         return;
       }
       var value = Number(card.getAttribute('data-value')) || 0;
-      adjust(fromCol, -1, -value);
-      adjust(toCol, 1, value);
+      var currency = card.getAttribute('data-currency') || 'EUR';
+      adjust(fromCol, -1, -value, currency);
+      adjust(toCol, 1, value, currency);
       card.setAttribute('data-stage', stage);
     } catch (e) {
       putBack(evt);

@@ -35,12 +35,27 @@
         options: { responsive: true, plugins: { title: { display: true, text: 'Deals per stage' } } }
       };
     } else if (kind === 'won') {
+      /* One bar series per currency: EUR and GBP are never added. */
+      var months = [], currencies = [];
+      d.won_by_month.forEach(function (m) {
+        if (months.indexOf(m.month) < 0) { months.push(m.month); }
+        if (currencies.indexOf(m.currency) < 0) { currencies.push(m.currency); }
+      });
+      var colours = ['#1f7a3d', '#7a5c1f', '#1f4f7a', '#7a1f5c'];
       config = {
         type: 'bar',
         data: {
-          labels: d.won_by_month.map(function (m) { return m.month; }),
-          datasets: [{ label: 'Won value (EUR)', data: d.won_by_month.map(function (m) { return m.value / 100; }),
-            backgroundColor: '#1f7a3d' }]
+          labels: months,
+          datasets: currencies.map(function (cur, i) {
+            return {
+              label: 'Won value (' + cur + ')',
+              data: months.map(function (mo) {
+                var row = d.won_by_month.find(function (m) { return m.month === mo && m.currency === cur; });
+                return row ? row.value / 100 : 0;
+              }),
+              backgroundColor: colours[i % colours.length]
+            };
+          })
         },
         options: { responsive: true, plugins: { title: { display: true, text: 'Won value per month' } } }
       };

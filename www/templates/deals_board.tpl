@@ -20,10 +20,10 @@
 {{#COLUMN}}<section class="board-col" data-stage="{{STAGE}}" data-closed="{{CLOSED}}" aria-labelledby="col-{{STAGE}}">
   <header>
     <h2 id="col-{{STAGE}}">{{LABEL}}</h2>
-    <p class="col-meta"><span class="col-count" data-count="{{COUNT}}">{{COUNT}}</span> · <span class="col-sum" data-sum="{{SUM}}">{{SUM_TEXT}}</span></p>
+    <p class="col-meta"><span class="col-count" data-count="{{COUNT}}">{{COUNT}}</span><span class="col-sums">{{#SUM}} · <span class="col-sum" data-currency="{{SUM_CURRENCY}}" data-sum="{{SUM_VALUE}}">{{SUM_TEXT}}</span>{{/SUM}}</span></p>
   </header>
   <ol class="cards" data-stage="{{STAGE}}" aria-label="{{LABEL}} deals">
-  {{#CARD}}<li class="deal-card" data-id="{{ID}}" data-value="{{VALUE}}" data-stage="{{STAGE}}">
+  {{#CARD}}<li class="deal-card" data-id="{{ID}}" data-value="{{VALUE}}" data-currency="{{CURRENCY}}" data-stage="{{STAGE}}">
       <a href="/deals/{{ID}}">{{NAME}}</a>
       <span class="ref">{{REF}}</span>
       <span class="money">{{VALUE_TEXT}}</span>

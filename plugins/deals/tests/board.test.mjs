@@ -200,6 +200,6 @@ describe('funnel', () => {
         assert.equal(by.multiple_visits.deals, 3);
         assert.equal(typeof by.first_visit.median_days, 'number');
         const month = new Date().toISOString().slice(0, 7);
-        assert.deepEqual(r.json.data.won_by_month, [{ month, deals: 1, value: 5000000 }]);
+        assert.deepEqual(r.json.data.won_by_month, [{ month, currency: 'EUR', deals: 1, value: 5000000 }]);
     });
 });

@@ -12,12 +12,13 @@ let A;
 /** The totals as stored, and as a GROUP BY over the live deals computes them. */
 function totals() {
     const t = Number(A.t.id);
-    const stored = db(`SELECT pipeline, stage, agent_key, n, total, weighted FROM deal_stage_totals
-        WHERE tenant_id = ${t} AND n <> 0 ORDER BY pipeline, stage, agent_key`);
-    const counted = db(`SELECT pipeline, stage, IFNULL(agent_id, 0), COUNT(*), SUM(value),
+    const stored = db(`SELECT pipeline, stage, agent_key, currency, n, total, weighted FROM deal_stage_totals
+        WHERE tenant_id = ${t} AND n <> 0 ORDER BY pipeline, stage, agent_key, currency`);
+    const counted = db(`SELECT pipeline, stage, IFNULL(agent_id, 0), currency, COUNT(*), SUM(value),
         SUM(CAST(value AS DECIMAL(38,0)) * probability) FROM deals
         WHERE tenant_id = ${t} AND deleted_at IS NULL
-        GROUP BY pipeline, stage, IFNULL(agent_id, 0) ORDER BY pipeline, stage, IFNULL(agent_id, 0)`);
+        GROUP BY pipeline, stage, IFNULL(agent_id, 0), currency
+        ORDER BY pipeline, stage, IFNULL(agent_id, 0), currency`);
     return { stored, counted };
 }
 
@@ -69,6 +70,33 @@ describe('board totals', () => {
         const owner = await ok(await A.as('viewer')('GET', '/api/v1/deals/board?pipeline=owner'));
         assert.equal(owner.columns.reduce((s, c) => s + c.count, 0), 1, 'the deleted deal is gone');
         assert.equal(owner.columns[0].value, 51000000);
+    });
+
+    test('are kept and answered per currency', async () => {
+        const agent = A.as('agent');
+        const eur = (await ok(await agent('POST', '/api/v1/deals',
+            dealBody(A.t, { value: 10000000, stage: 'signing_deed' })), 201)).id;
+        const gbp = (await ok(await agent('POST', '/api/v1/deals',
+            dealBody(A.t, { value: 7000000, currency: 'GBP', stage: 'signing_deed' })), 201)).id;
+        assertExact('after creates in two currencies');
+        const col = async () => (await ok(await A.as('viewer')('GET', '/api/v1/deals/board?pipeline=buyer')))
+            .columns.find((c) => c.stage === 'signing_deed');
+        let c = await col();
+        assert.equal(c.count, 2);
+        assert.equal(c.value, 10000000, 'value is the main currency only');
+        assert.deepEqual(c.sums.map((x) => [x.currency, x.count, x.value]),
+            [['EUR', 1, 10000000], ['GBP', 1, 7000000]]);
+        await ok(await agent('PATCH', `/api/v1/deals/${eur}`, { currency: 'GBP' }));
+        assertExact('after a currency edit');
+        c = await col();
+        assert.equal(c.value, 0);
+        assert.deepEqual(c.sums.map((x) => [x.currency, x.count, x.value]), [['GBP', 2, 17000000]]);
+        await ok(await agent('PATCH', `/api/v1/deals/${gbp}`, { stage: 'won' }));
+        await ok(await A.as('manager')('DELETE', `/api/v1/deals/${eur}`), 204);
+        assertExact('after a move and a delete');
+        c = await col();
+        assert.equal(c.count, 0);
+        assert.deepEqual(c.sums, []);
     });
 
     test('totals-rebuild repairs a damaged table', async () => {
