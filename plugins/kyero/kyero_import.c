@@ -507,8 +507,8 @@ on_property(void *ctx, const kyero_property_t *p)
         reject(im, p, p->invalid);
         return 0;
     }
-    if (kyero_utf8_prefix(p->ref, 40, 160) != strlen(p->ref)) {
-        reject(im, p, "ref: longer than 40 characters");
+    if (kyero_utf8_prefix(p->ref, 64, 256) != strlen(p->ref)) {
+        reject(im, p, "ref: longer than 64 characters");
         return 0;
     }
     kyero_entry_t *item = kyero_map_get(&im->items, p->id);
