@@ -846,6 +846,11 @@ finish:
         cJSON_AddNumberToObject(ev, "run_id", (double) im.run_id);
         ts_event_emit(r, "kyero.imported", ev);
         ts_audit(r, "kyero_feed", feed_id, "import", *report);
+        /* Completeness is the properties plugin's: its job recounts the tenant's
+         * listings, queued in the run's transaction so it sees the imported rows. */
+        if (im.created + im.updated > 0 && ts_job_enqueue(r, "properties.completeness", NULL, 0) != TS_OK) {
+            ts_log_warn("kyero: cannot queue the completeness recount");
+        }
 
         if (run_finish(r, im.run_id, *report) != TS_OK || ts_db_commit(r) != TS_OK) {
             ts_db_rollback(r);

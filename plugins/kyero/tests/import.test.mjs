@@ -198,3 +198,13 @@ test('a 64-character ref is imported whole; a longer one is rejected', () => {
     assert.equal(r.errors[0].reason, 'ref: longer than 64 characters');
     assert.equal(sqlValue(`SELECT CHAR_LENGTH(ref) FROM properties WHERE tenant_id = ${t.id} AND ref = ${q(long)}`), '64');
 });
+
+test('an import queues the completeness recount of its listings', async () => {
+    const ref = 'CMP-1';
+    feedImport(t.slug, tmpFile('complete.xml', feed([property({ id: 'cmp1', ref })])));
+    const score = await waitFor(() => {
+        const v = Number(sqlValue(`SELECT completeness FROM properties WHERE tenant_id = ${t.id} AND ref = ${q(ref)}`));
+        return v > 0 && v;
+    }, { timeout: 30000, what: 'the imported listing scored' });
+    assert.ok(score > 0 && score <= 100, String(score));
+});
