@@ -507,8 +507,8 @@ on_property(void *ctx, const kyero_property_t *p)
         reject(im, p, p->invalid);
         return 0;
     }
-    if (kyero_utf8_prefix(p->ref, 40, 160) != strlen(p->ref)) {
-        reject(im, p, "ref: longer than 40 characters");
+    if (kyero_utf8_prefix(p->ref, 64, 256) != strlen(p->ref)) {
+        reject(im, p, "ref: longer than 64 characters");
         return 0;
     }
     kyero_entry_t *item = kyero_map_get(&im->items, p->id);
@@ -846,6 +846,11 @@ finish:
         cJSON_AddNumberToObject(ev, "run_id", (double) im.run_id);
         ts_event_emit(r, "kyero.imported", ev);
         ts_audit(r, "kyero_feed", feed_id, "import", *report);
+        /* Completeness is the properties plugin's: its job recounts the tenant's
+         * listings, queued in the run's transaction so it sees the imported rows. */
+        if (im.created + im.updated > 0 && ts_job_enqueue(r, "properties.completeness", NULL, 0) != TS_OK) {
+            ts_log_warn("kyero: cannot queue the completeness recount");
+        }
 
         if (run_finish(r, im.run_id, *report) != TS_OK || ts_db_commit(r) != TS_OK) {
             ts_db_rollback(r);

@@ -10,7 +10,7 @@
  * min, max, maxlen): kind is one of the F_* below; min/max bound numbers,
  * maxlen bounds strings. The order is the order of every INSERT and UPDATE. */
 #define PROPERTIES_FIELDS(X) \
-    X(ref, F_STR, 0, 0, 40) \
+    X(ref, F_STR, 0, 0, 64) \
     X(type, F_TYPE, 0, 0, 32) \
     X(transaction, F_TRANSACTION, 0, 0, 0) \
     X(price, F_INT, 0, 10000000000000LL, 0) \

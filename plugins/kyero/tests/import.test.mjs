@@ -188,3 +188,23 @@ test('duplicate ids in one document: the second is rejected', () => {
     assert.match(r.errors[0].reason, /twice/);
     assert.equal(sqlValue(`SELECT COUNT(*) FROM properties WHERE tenant_id = ${t.id} AND ref = ${q('DI-2')}`), '0');
 });
+
+test('a 64-character ref is imported whole; a longer one is rejected', () => {
+    const long = `LR-${'x'.repeat(61)}`;
+    const r = feedImport(t.slug, tmpFile('longref.xml', feed([property({ id: 'lr1', ref: long }),
+        property({ id: 'lr2', ref: `${long}y` })]))).report;
+    assert.deepEqual([r.created, r.rejected], [1, 1], JSON.stringify(r));
+    assert.equal(r.errors[0].id, 'lr2');
+    assert.equal(r.errors[0].reason, 'ref: longer than 64 characters');
+    assert.equal(sqlValue(`SELECT CHAR_LENGTH(ref) FROM properties WHERE tenant_id = ${t.id} AND ref = ${q(long)}`), '64');
+});
+
+test('an import queues the completeness recount of its listings', async () => {
+    const ref = 'CMP-1';
+    feedImport(t.slug, tmpFile('complete.xml', feed([property({ id: 'cmp1', ref })])));
+    const score = await waitFor(() => {
+        const v = Number(sqlValue(`SELECT completeness FROM properties WHERE tenant_id = ${t.id} AND ref = ${q(ref)}`));
+        return v > 0 && v;
+    }, { timeout: 30000, what: 'the imported listing scored' });
+    assert.ok(score > 0 && score <= 100, String(score));
+});
