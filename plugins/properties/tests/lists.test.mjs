@@ -95,10 +95,12 @@ test('completeness: a score, what is missing, and filters on both', async () => 
     assert.ok(en.json.data.missing.includes('descriptions'), 'Dutch is still missing');
     await api('PUT', '/api/v1/properties/settings', { token: w.tok.admin, json: { languages: ['en'] } });
     const { waitFor } = await import('../../../tests/api/_http.mjs');
+    // The job queue is shared with every suite running beside this one (imports queue
+    // thousands of rescorings): the recount comes when its turn does.
     await waitFor(async () => {
         const r = await api('GET', `/api/v1/properties/${ids.c}`, { token: w.tok.viewer });
         return !r.json.data.missing.includes('descriptions');
-    }, { what: 'rescoring' });
+    }, { what: 'rescoring', timeout: 90000 });
 });
 
 test('a saved view of the properties list applies its filters and sort', async () => {
