@@ -227,4 +227,22 @@ describe('the deals board', { timeout: 120_000 }, () => {
         assert.equal((await api('GET', `/api/v1/deals/${ids[1]}`)).json.data.stage, 'knowing_property');
         assert.equal((await api('GET', `/api/v1/deals/${ids[2]}`)).json.data.stage, 'offer');
     });
+
+    test('the list\'s column chooser hides and orders columns, remembered after a reload', async () => {
+        const heads = async () => (await page.locator('table.list thead th[data-col]:visible').allTextContents())
+            .map((s) => s.trim());
+        await page.goto(url(`/deals/list?q=${encodeURIComponent(`Batch ${suffix}`)}`));
+        assert.deepEqual(await heads(), ['Ref', 'Name', 'Type', 'Stage', 'Value', 'Main contact', 'Agent', 'Expected close']);
+        const chooser = page.locator('details.column-chooser');
+        await chooser.locator('summary').click();
+        await chooser.getByRole('checkbox', { name: 'Type', exact: true }).uncheck();
+        await chooser.getByRole('button', { name: 'Move Value up' }).click();
+        const want = ['Ref', 'Name', 'Value', 'Stage', 'Main contact', 'Agent', 'Expected close'];
+        assert.deepEqual(await heads(), want);
+        const cells = page.locator('table.list tbody tr').first().locator('td:visible');
+        assert.match(await cells.nth(3).textContent(), /\d/, 'the Value cell moved with its header');
+        await page.reload();
+        assert.deepEqual(await heads(), want, 'remembered after a reload');
+        await page.evaluate(() => window.localStorage.clear());
+    });
 });

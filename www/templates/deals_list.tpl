@@ -1,4 +1,4 @@
-{{%AUTOESCAPE context="HTML"}}<link rel="stylesheet" href="/static/deals.css">
+{{%AUTOESCAPE context="HTML"}}<link rel="stylesheet" href="/static/deals.css"><script src="/static/columns.js" defer></script>
 <div class="page-head">
   <div><h1 id="page-title">Deals</h1><p class="muted">{{TOTAL}} deals</p></div>
   <div class="actions"><a class="button primary" href="/deals/new">New deal</a></div>
@@ -37,10 +37,11 @@
   <p class="list-meta"><span>{{TOTAL}} deals</span></p>
   {{#EMPTY}}<p class="empty">No deals match these filters.</p>{{/EMPTY}}
   <div class="table-wrap" role="region" tabindex="0" aria-labelledby="page-title">
-    <table class="list">
+    <details class="column-chooser" data-columns-for="deals"><summary>Columns</summary></details>
+    <table class="list" data-columns="deals">
       <caption class="visually-hidden">Deals</caption>
-      <thead><tr>{{#CAN_BATCH}}<th scope="col"><span class="visually-hidden">Select</span></th>{{/CAN_BATCH}}<th scope="col">Ref</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Stage</th>
-        <th scope="col" class="num">Value</th><th scope="col">Main contact</th><th scope="col">Agent</th><th scope="col">Expected close</th></tr></thead>
+      <thead><tr>{{#CAN_BATCH}}<th scope="col"><span class="visually-hidden">Select</span></th>{{/CAN_BATCH}}<th scope="col" data-col="ref">Ref</th><th scope="col" data-col="name">Name</th><th scope="col" data-col="type">Type</th><th scope="col" data-col="stage">Stage</th>
+        <th scope="col" class="num" data-col="value">Value</th><th scope="col" data-col="main_contact">Main contact</th><th scope="col" data-col="agent">Agent</th><th scope="col" data-col="expected_close">Expected close</th></tr></thead>
       <tbody>
       {{#ROW}}<tr>
         {{#CAN_BATCH}}<td><input type="checkbox" name="id" value="{{ID}}" form="batch" aria-label="Select {{NAME}}"></td>{{/CAN_BATCH}}
