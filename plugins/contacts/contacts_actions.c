@@ -157,22 +157,28 @@ contacts_merge(ts_request_t *r, int64_t survivor, int64_t source)
                            " updated_by = ? WHERE tenant_id = {tenant} AND id = ?", "iii", survivor,
                         r->user->id, source);
     }
+    return rc == TS_OK ? contacts_merge_recorded(r, "contact", "record", survivor, source) : rc;
+}
+
+int
+contacts_merge_recorded(ts_request_t *r, const char *entity, const char *noun, int64_t survivor,
+                        int64_t source)
+{
     cJSON *ch = cJSON_CreateObject();
     cJSON_AddNumberToObject(ch, "survivor", (double) survivor);
     cJSON_AddNumberToObject(ch, "merged", (double) source);
+    int rc = ts_audit(r, entity, survivor, "merge", ch);
     if (rc == TS_OK) {
-        rc = ts_audit(r, "contact", survivor, "merge", ch);
+        rc = ts_audit(r, entity, source, "merged_into", ch);
     }
     if (rc == TS_OK) {
-        rc = ts_audit(r, "contact", source, "merged_into", ch);
-    }
-    if (rc == TS_OK) {
-        rc = contacts_system_activity(r, "contact", survivor,
-                                      ts_psprintf(p, "Merged record #%lld into this one", (long long) source));
+        rc = contacts_system_activity(r, entity, survivor,
+                                      ts_psprintf(r->pool, "Merged %s #%lld into this one", noun,
+                                                  (long long) source));
     }
     if (rc == TS_OK) {
         /* Deals and properties move their own links on this event. */
-        ts_event_emit(r, "contact.merged", cJSON_Duplicate(ch, 1));
+        ts_event_emit(r, ts_psprintf(r->pool, "%s.merged", entity), cJSON_Duplicate(ch, 1));
     }
     cJSON_Delete(ch);
     return rc;

@@ -43,23 +43,5 @@ contacts_merge_relation(ts_request_t *r, int64_t survivor, int64_t source)
         rc = ts_db_exec(r, "UPDATE relations SET deleted_at = UTC_TIMESTAMP(), updated_by = ?"
                            " WHERE tenant_id = {tenant} AND id = ?", "ii", r->user->id, source);
     }
-    cJSON *ch = cJSON_CreateObject();
-    cJSON_AddNumberToObject(ch, "survivor", (double) survivor);
-    cJSON_AddNumberToObject(ch, "merged", (double) source);
-    if (rc == TS_OK) {
-        rc = ts_audit(r, "relation", survivor, "merge", ch);
-    }
-    if (rc == TS_OK) {
-        rc = ts_audit(r, "relation", source, "merged_into", ch);
-    }
-    if (rc == TS_OK) {
-        rc = contacts_system_activity(r, "relation", survivor,
-                                      ts_psprintf(p, "Merged relation #%lld into this one", (long long) source));
-    }
-    if (rc == TS_OK) {
-        /* Deals and properties that point at a relation move their links on this event. */
-        ts_event_emit(r, "relation.merged", cJSON_Duplicate(ch, 1));
-    }
-    cJSON_Delete(ch);
-    return rc;
+    return rc == TS_OK ? contacts_merge_recorded(r, "relation", "relation", survivor, source) : rc;
 }
