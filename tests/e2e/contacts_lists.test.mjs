@@ -1,63 +1,23 @@
 // The contacts list pages in a real browser: the column chooser (hide and
 // order columns, remembered, saved with a view) and a batch action on every
 // record matching the filter, with its confirmation.
-// Same environment as login.test.mjs (TS_BASE, TS_CLI, TS_CONF, CHROMIUM).
+// Same environment as login.test.mjs (TS_BASE, TS_CLI, TS_CONF, CHROMIUM); set-up in _browser.mjs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { SHOTS, closeBrowser, createUser, logIn, openBrowser, url } from './_browser.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'var/test/screenshots');
-const missing = ['TS_BASE', 'TS_CLI', 'TS_CONF'].filter((k) => !process.env[k]);
-if (missing.length) {
-    throw new Error(`set ${missing.join(', ')} (see the top of login.test.mjs)`);
-}
-const BASE = process.env.TS_BASE.replace(/\/+$/, '');
-const url = (p) => BASE + p;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const tag = randomBytes(4).toString('hex');
 
-function createUser() {
-    const user = { email: `e2e-cl-${tag}@demo.localhost`, password: `Pw-${randomBytes(8).toString('hex')}`, name: 'Contacts Agent' };
-    execFileSync(process.env.TS_CLI, ['-c', process.env.TS_CONF, 'user', 'create', '--tenant', 'demo',
-        '--email', user.email, '--role', 'agent', '--password', user.password, '--name', user.name],
-    { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
-    return user;
-}
-
-let context, profile, page;
-const errors = [];
+let browser, page, errors;
 before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    profile = mkdtempSync(path.join(tmpdir(), 'tesoro-e2e-lists-'));
-    context = await chromium.launchPersistentContext(profile, {
-        executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS, headless: true,
-        viewport: { width: 1280, height: 900 }, timeout: 60_000,
-    });
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    const user = createUser();
-    await page.goto(url('/login'));
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password').fill(user.password);
-    await Promise.all([page.waitForURL(url('/')), page.getByRole('button', { name: 'Log in' }).click()]);
+    browser = await openBrowser('lists');
+    ({ page, errors } = browser);
+    await logIn(page, createUser('cl'));
 });
 
-after(async () => {
-    await context?.close();
-    if (profile) {
-        rmSync(profile, { recursive: true, force: true });
-    }
-});
+after(() => closeBrowser(browser));
 
 const heads = async () => (await page.locator('table.list thead th[data-col]:visible').allTextContents()).map((s) => s.trim());
 
