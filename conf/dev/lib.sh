@@ -168,8 +168,10 @@ ts_install_packages() {
             "${sudo[@]}" chmod 755 "$policy" && own_policy=1
     fi
     # A fresh machine (CI) has empty package lists: update before installing.
-    # Use-Pty=0: plain dpkg output in logs, without progress bars.
-    local -a apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o Dpkg::Use-Pty=0)
+    # Use-Pty=0: plain dpkg output in logs, without progress bars. Lock::Timeout:
+    # wait for another apt-get (an unattended upgrade, a second checkout) to finish.
+    local -a apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o Dpkg::Use-Pty=0
+                  -o DPkg::Lock::Timeout=900)
     "${apt[@]}" update || rc=$?
     [ "$rc" -ne 0 ] || "${apt[@]}" install -y --no-install-recommends "${missing[@]}" || rc=$?
     [ "$own_policy" -eq 0 ] || "${sudo[@]}" rm -f "$policy"
