@@ -172,7 +172,17 @@ ts_install_packages() {
     # wait for another apt-get (an unattended upgrade, a second checkout) to finish.
     local -a apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o Dpkg::Use-Pty=0
                   -o DPkg::Lock::Timeout=900)
-    "${apt[@]}" update || rc=$?
+    # apt-get update does not wait for the lists lock: retry while it is held.
+    local try err
+    err=$(mktemp)
+    for try in $(seq 1 120); do
+        rc=0
+        "${apt[@]}" update 2>"$err" || rc=$?
+        [ "$rc" -ne 0 ] && grep -q 'Could not get lock' "$err" || break
+        sleep 5
+    done
+    cat "$err" >&2
+    rm -f "$err"
     [ "$rc" -ne 0 ] || "${apt[@]}" install -y --no-install-recommends "${missing[@]}" || rc=$?
     [ "$own_policy" -eq 0 ] || "${sudo[@]}" rm -f "$policy"
     [ "$rc" -eq 0 ] || ts_die "apt-get failed (exit $rc)"
