@@ -243,6 +243,8 @@ void ts_cache_clear(void);
 /* ---- migrations (ts_migrate.c) ---- */
 int ts_migrate_all(const ts_conf_t *c, bool apply, cJSON *report);
 int ts_migrate_check(const ts_conf_t *c);   /* TS_ERROR when the schema is behind */
+/* The next statement of a migration file, cut in place; NULL at the end. */
+char *ts_sql_next(char **cursor, int *line, int *stmt_line);
 
 /* ---- tenants, users, auth (ts_tenant.c, ts_auth.c) ---- */
 int ts_tenant_resolve_host(ts_request_t *r, const char *host);

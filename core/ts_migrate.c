@@ -71,7 +71,7 @@ read_file(const char *path)
     return buf;
 }
 
-/* Statements end with ';' at the end of a line; "--" lines are comments. */
+/* One statement at a time (ts_sql_split.c); the error names the file and line. */
 static int
 apply_file(ts_dbconn_t *c, const char *path)
 {
@@ -81,36 +81,11 @@ apply_file(ts_dbconn_t *c, const char *path)
         return TS_ERROR;
     }
     int rc = TS_OK, line = 1, stmt_line = 1;
-    char *start = sql;
-    for (char *p = sql; *p && rc == TS_OK; p++) {
-        if (*p == '\n') {
-            line++;
-        }
-        if (*p == ';' && (p[1] == '\n' || p[1] == '\0' || p[1] == '\r')) {
-            *p = '\0';
-            char *s = start;
-            while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t') {
-                s++;
-            }
-            bool only_comments = true;
-            for (char *q = s; *q && only_comments;) {
-                if (q[0] == '-' && q[1] == '-') {
-                    q = strchr(q, '\n');
-                    if (q == NULL) {
-                        break;
-                    }
-                } else if (*q != ' ' && *q != '\n' && *q != '\r' && *q != '\t') {
-                    only_comments = false;
-                } else {
-                    q++;
-                }
-            }
-            if (!only_comments && ts_dbc_text(c, s) != TS_OK) {
-                ts_log_error("%s:%d: %s", path, stmt_line, ts_dbc_error(c));
-                rc = TS_ERROR;
-            }
-            start = p + 1;
-            stmt_line = line;
+    char *cursor = sql, *s;
+    while (rc == TS_OK && (s = ts_sql_next(&cursor, &line, &stmt_line)) != NULL) {
+        if (ts_dbc_text(c, s) != TS_OK) {
+            ts_log_error("%s:%d: %s", path, stmt_line, ts_dbc_error(c));
+            rc = TS_ERROR;
         }
     }
     free(sql);
