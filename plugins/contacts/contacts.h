@@ -118,6 +118,9 @@ cJSON *contacts_timeline(ts_request_t *r, contacts_kind_t kind, int64_t id);
 ts_db_result_t *contacts_my_tasks(ts_request_t *r);
 /* Adds a 'system' activity (conversion, merge, erasure) to a record's timeline. */
 int contacts_system_activity(ts_request_t *r, const char *entity, int64_t id, const char *subject);
+/* Fills the survivor's empty columns COLS (the caller's fixed list) from the other record. */
+int contacts_merge_fill(ts_request_t *r, contacts_kind_t kind, const char *const cols[], int64_t survivor,
+                        int64_t source);
 /* The record of a merge: audit on both records, a line on the survivor's timeline
  * ("Merged NOUN #id into this one") and the event ENTITY.merged. */
 int contacts_merge_recorded(ts_request_t *r, const char *entity, const char *noun, int64_t survivor,

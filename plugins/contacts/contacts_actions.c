@@ -109,16 +109,6 @@ static const char *const fill_cols[] = {
 int
 contacts_merge(ts_request_t *r, int64_t survivor, int64_t source)
 {
-    ts_pool_t *p = r->pool;
-    contacts_q_t q;
-    contacts_q_init(&q, p, "UPDATE contacts s JOIN contacts o ON o.tenant_id = s.tenant_id AND o.id = ?");
-    contacts_q_argi(&q, source);
-    contacts_q_add(&q, " SET s.updated_by = ?");
-    contacts_q_argi(&q, r->user->id);
-    for (const char *const *c = fill_cols; *c; c++) {
-        contacts_q_add(&q, ts_psprintf(p, ", s.%s = COALESCE(s.%s, o.%s)", *c, *c, *c));
-    }
-    contacts_q_bind(&q, " WHERE s.tenant_id = {tenant} AND s.id = ?", contacts_i64(p, survivor));
     /* The other record's email and phone stay reachable as extra channels. */
     static const char *const moves[] = {
         "INSERT INTO contact_channels (tenant_id, contact_id, kind, label, value, value_norm)"
@@ -130,7 +120,7 @@ contacts_merge(ts_request_t *r, int64_t survivor, int64_t source)
         " ON s.tenant_id = o.tenant_id AND s.id = ? WHERE o.tenant_id = {tenant} AND o.id = ?"
         " AND o.phone_norm IS NOT NULL AND o.phone_norm <> COALESCE(s.phone_norm, '')",
         NULL };
-    int rc = contacts_q_exec(r, &q);
+    int rc = contacts_merge_fill(r, CONTACTS_CONTACT, fill_cols, survivor, source);
     for (int i = 0; moves[i] && rc == TS_OK; i++) {
         rc = ts_db_exec(r, moves[i], "iii", survivor, survivor, source);
     }
@@ -158,6 +148,26 @@ contacts_merge(ts_request_t *r, int64_t survivor, int64_t source)
                         r->user->id, source);
     }
     return rc == TS_OK ? contacts_merge_recorded(r, "contact", "record", survivor, source) : rc;
+}
+
+/* Fills the survivor's empty columns (a fixed list of the caller's) from the other record. */
+int
+contacts_merge_fill(ts_request_t *r, contacts_kind_t kind, const char *const cols[], int64_t survivor,
+                    int64_t source)
+{
+    ts_pool_t *p = r->pool;
+    contacts_q_t q;
+    contacts_q_init(&q, p, kind == CONTACTS_RELATION
+                               ? "UPDATE relations s JOIN relations o ON o.tenant_id = s.tenant_id AND o.id = ?"
+                               : "UPDATE contacts s JOIN contacts o ON o.tenant_id = s.tenant_id AND o.id = ?");
+    contacts_q_argi(&q, source);
+    contacts_q_add(&q, " SET s.updated_by = ?");
+    contacts_q_argi(&q, r->user->id);
+    for (const char *const *c = cols; *c; c++) {
+        contacts_q_add(&q, ts_psprintf(p, ", s.%s = COALESCE(s.%s, o.%s)", *c, *c, *c));
+    }
+    contacts_q_bind(&q, " WHERE s.tenant_id = {tenant} AND s.id = ?", contacts_i64(p, survivor));
+    return contacts_q_exec(r, &q);
 }
 
 int

@@ -10,17 +10,7 @@ static const char *const fill_cols[] = {
 int
 contacts_merge_relation(ts_request_t *r, int64_t survivor, int64_t source)
 {
-    ts_pool_t *p = r->pool;
-    contacts_q_t q;
-    contacts_q_init(&q, p, "UPDATE relations s JOIN relations o ON o.tenant_id = s.tenant_id AND o.id = ?");
-    contacts_q_argi(&q, source);
-    contacts_q_add(&q, " SET s.updated_by = ?");
-    contacts_q_argi(&q, r->user->id);
-    for (const char *const *c = fill_cols; *c; c++) {
-        contacts_q_add(&q, ts_psprintf(p, ", s.%s = COALESCE(s.%s, o.%s)", *c, *c, *c));
-    }
-    contacts_q_bind(&q, " WHERE s.tenant_id = {tenant} AND s.id = ?", contacts_i64(p, survivor));
-    int rc = contacts_q_exec(r, &q);
+    int rc = contacts_merge_fill(r, CONTACTS_RELATION, fill_cols, survivor, source);
     /* A person of both keeps the survivor's function; the other row goes. */
     static const char *const relinks[] = {
         "UPDATE IGNORE relation_persons SET relation_id = ? WHERE tenant_id = {tenant} AND relation_id = ?",
