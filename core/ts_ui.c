@@ -26,6 +26,7 @@ flash_text(const char *code)
         { "scorer_activated", "This script now scores the agency's leads." },
         { "script_rolled_back", "Rolled back: the old code is in effect as a new version." },
         { "webhook_created", "Webhook created." },
+        { "webhook_saved", "Webhook saved." },
         { "webhook_deleted", "Webhook deleted." },
         { "webhook_enabled", "Webhook enabled: events are sent again." },
         { "webhook_disabled", "Webhook disabled: no events are sent until it is enabled." },

@@ -1,6 +1,7 @@
-/* Settings > Webhooks: the list with a create form (event + URL), delete, and
- * each webhook's deliveries with a manual retry of failed ones. The logic is
- * the API's (ts_webhook.c); these pages read forms and render. */
+/* Settings > Webhooks: the list with a create form (event + URL), an edit form
+ * (name, URL, events, secret set, cleared or rotated), delete, and each
+ * webhook's deliveries with a manual retry of failed ones. The logic is the
+ * API's (ts_webhook.c); these pages read forms and render. */
 #include <stdlib.h>
 #include <string.h>
 #include "ts_core.h"
@@ -130,6 +131,21 @@ delete_post(ts_request_t *r)
     return ts_resp_redirect(r, "/settings/webhooks");
 }
 
+/* PATCH's {"KEY": VALUE} on the webhook of the path: 0, 404 or TS_ERROR. */
+static int
+update_flag(ts_request_t *r, const char *key, bool value, int64_t *id, char fresh[65])
+{
+    if (ts_req_param_id(r, "id", id) != TS_OK) {
+        return 404;
+    }
+    cJSON *b = cJSON_CreateObject(), *fields = NULL;
+    cJSON_AddBoolToObject(b, key, value);
+    int rc = ts_webhook_update(r, *id, b, &fields, fresh);
+    cJSON_Delete(b);
+    cJSON_Delete(fields);
+    return rc == 0 || rc == 404 ? rc : TS_ERROR;
+}
+
 /* Disable or enable: the same change as PATCH {"active": ...}. */
 static int
 active_post(ts_request_t *r)
@@ -137,22 +153,147 @@ active_post(ts_request_t *r)
     int64_t id;
     const char *to = ts_req_form(r, "active");
     bool on = to != NULL && strcmp(to, "1") == 0;
-    cJSON *b = cJSON_CreateObject();
-    cJSON_AddBoolToObject(b, "active", on);
-    cJSON *fields = NULL;
     char fresh[65];
-    int rc = ts_req_param_id(r, "id", &id) == TS_OK ? ts_webhook_update(r, id, b, &fields, fresh)
-                                                   : 404;
-    cJSON_Delete(b);
-    cJSON_Delete(fields);
-    if (rc == 404) {
-        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
-    }
+    int rc = update_flag(r, "active", on, &id, fresh);
     if (rc != 0) {
-        return TS_ERROR;
+        return rc == 404 ? ts_resp_error(r, 404, "not_found", "no such webhook", NULL) : TS_ERROR;
     }
     ts_ui_flash(r, on ? "webhook_enabled" : "webhook_disabled");
     return ts_resp_redirect(r, "/settings/webhooks");
+}
+
+/* The edit form of webhook ID: the stored values, or the refused form's with
+ * its errors by field; a rotated secret is shown once, here. */
+static int
+edit_page(ts_request_t *r, int status, int64_t id, const cJSON *form, const cJSON *fields,
+          const char *fresh)
+{
+    ts_db_result_t *w = ts_db_query(r, "SELECT id, name, url, events, secret IS NOT NULL AS"
+                                       " has_secret FROM webhooks WHERE tenant_id = {tenant} AND"
+                                       " id = ? AND deleted_at IS NULL", "i", id);
+    if (w == NULL) {
+        return TS_ERROR;
+    }
+    if (ts_db_rows(w) == 0) {
+        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+    }
+    ts_tpl_dict_t *d = ts_tpl_dict(r);
+    const char *name = ts_db_get(w, 0, "name");
+    ts_tpl_set(d, "TITLE", ts_psprintf(r->pool, "Edit webhook %s", name));
+    ts_tpl_set_int(d, "ID", id);
+    const char *fname = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(form, "name"));
+    const char *furl = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(form, "url"));
+    ts_tpl_set(d, "NAME", fname ? fname : name);
+    ts_tpl_set(d, "FORM_NAME", fname ? fname : name);
+    ts_tpl_set(d, "FORM_URL", furl ? furl : ts_db_get(w, 0, "url"));
+    /* The ticked events: the refused form's, else the stored space-separated list. */
+    const cJSON *fev = cJSON_GetObjectItemCaseSensitive(form, "events");
+    const char *stored = ts_psprintf(r->pool, " %s ", ts_db_get(w, 0, "events"));
+    const char *const *events = ts_webhook_events();
+    for (int i = -1; i < 0 || events[i]; i++) {
+        const char *e = i < 0 ? "*" : events[i];
+        bool on = false;
+        if (fev != NULL) {
+            const cJSON *x;
+            cJSON_ArrayForEach(x, fev) {
+                on = on || (cJSON_IsString(x) && strcmp(x->valuestring, e) == 0);
+            }
+        } else {
+            on = strstr(stored, ts_psprintf(r->pool, " %s ", e)) != NULL;
+        }
+        ts_tpl_dict_t *o = ts_tpl_section(d, "EVENT_OPT");
+        ts_tpl_set(o, "VALUE", e);
+        ts_tpl_set_int(o, "N", i + 1);
+        ts_tpl_set(o, "LABEL", i < 0 ? "Every event (*)" : e);
+        if (on) {
+            ts_tpl_show(o, "CHECKED");
+        }
+    }
+    ts_tpl_show(d, ts_db_get_int(w, 0, "has_secret") ? "HAS_SECRET" : "NO_SECRET");
+    if (fresh != NULL && *fresh) {
+        ts_tpl_set(ts_tpl_section(d, "FRESH"), "SECRET", fresh);
+    }
+    if (fields != NULL) {
+        ts_tpl_set(ts_tpl_section(d, "ERRORS"), "MESSAGE", "Nothing was changed: see the fields"
+                                                            " below.");
+        field_error(d, fields, "name", "NAME_ERROR");
+        field_error(d, fields, "url", "URL_ERROR");
+        field_error(d, fields, "events", "EVENT_ERROR");
+    }
+    return ts_resp_page(r, status, "webhook_edit.tpl", d);
+}
+
+static int
+edit_get(ts_request_t *r)
+{
+    int64_t id;
+    if (ts_req_param_id(r, "id", &id) != TS_OK) {
+        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+    }
+    return edit_page(r, 200, id, NULL, NULL, NULL);
+}
+
+/* The form as the API's PATCH body: name, url, every ticked event, and the
+ * secret kept (empty field), replaced (typed) or removed (the box ticked). */
+static cJSON *
+edit_body(ts_request_t *r)
+{
+    cJSON *b = cJSON_CreateObject();
+    const char *name = ts_req_form(r, "name"), *url = ts_req_form(r, "url");
+    cJSON_AddStringToObject(b, "name", name ? name : "");
+    cJSON_AddStringToObject(b, "url", url ? url : "");
+    const char *ev[64];
+    size_t n = ts_req_form_values(r, "events", ev, 64);
+    cJSON *list = cJSON_AddArrayToObject(b, "events");
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(list, cJSON_CreateString(ev[i]));
+    }
+    const char *secret = ts_req_form(r, "secret"), *clear = ts_req_form(r, "clear_secret");
+    if (clear != NULL && strcmp(clear, "1") == 0) {
+        cJSON_AddNullToObject(b, "secret");
+    } else if (secret != NULL && *secret) {
+        cJSON_AddStringToObject(b, "secret", secret);
+    }
+    return b;
+}
+
+static int
+edit_post(ts_request_t *r)
+{
+    int64_t id;
+    if (ts_req_param_id(r, "id", &id) != TS_OK) {
+        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+    }
+    cJSON *b = edit_body(r), *fields = NULL;
+    char fresh[65];
+    int rc = ts_webhook_update(r, id, b, &fields, fresh);
+    if (rc == 422) {
+        rc = edit_page(r, 422, id, b, fields, NULL);
+    } else if (rc == 404) {
+        rc = ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+    } else if (rc == 0) {
+        ts_ui_flash(r, "webhook_saved");
+        rc = ts_resp_redirect(r, "/settings/webhooks");
+    } else {
+        rc = TS_ERROR;
+    }
+    cJSON_Delete(b);
+    cJSON_Delete(fields);
+    return rc;
+}
+
+/* A new random secret, shown once on the page that answers (never in a cookie). */
+static int
+rotate_post(ts_request_t *r)
+{
+    int64_t id;
+    char fresh[65];
+    int rc = update_flag(r, "rotate_secret", true, &id, fresh);
+    if (rc != 0) {
+        return rc == 404 ? ts_resp_error(r, 404, "not_found", "no such webhook", NULL) : TS_ERROR;
+    }
+    ts_resp_header(r, "Cache-Control", "no-store");
+    return edit_page(r, 200, id, NULL, NULL, fresh);
 }
 
 static int
@@ -229,6 +370,10 @@ ts_ui_webhooks_routes(ts_plugin_ctx_t *ctx)
     rc |= ts_route_add_ex(ctx, TS_POST, "/settings/webhooks/{id}/delete", delete_post, html,
                           TS_ROLE_ADMIN);
     rc |= ts_route_add_ex(ctx, TS_POST, "/settings/webhooks/{id}/active", active_post, html,
+                          TS_ROLE_ADMIN);
+    rc |= ts_route_add_ex(ctx, TS_GET, "/settings/webhooks/{id}", edit_get, html, TS_ROLE_ADMIN);
+    rc |= ts_route_add_ex(ctx, TS_POST, "/settings/webhooks/{id}", edit_post, html, TS_ROLE_ADMIN);
+    rc |= ts_route_add_ex(ctx, TS_POST, "/settings/webhooks/{id}/rotate", rotate_post, html,
                           TS_ROLE_ADMIN);
     rc |= ts_route_add_ex(ctx, TS_GET, "/settings/webhooks/{id}/deliveries", deliveries_get,
                           html, TS_ROLE_ADMIN);

@@ -162,6 +162,77 @@ describe('settings pages', () => {
         assert.equal(q(`SELECT status FROM webhook_deliveries WHERE tenant_id = ${B.id} AND id = ${did}`)[0][0], 'failed');
     });
 
+    test('webhooks: the edit form changes name, URL and events, keeps, removes or rotates the secret', async () => {
+        const h = await hook(A, { name: 'Portal sync', url: 'https://example.test/e', events: ['lead.created'],
+            secret: 'first secret' });
+        let page = await get(`/settings/webhooks/${h.id}`);
+        assert.equal(page.status, 200, show(page));
+        assert.match(page.text, /id="wh-name" name="name" value="Portal sync"/);
+        assert.match(page.text, /value="lead.created" checked>/);
+        assert.doesNotMatch(page.text, /value="deal.won" checked>/);
+        assert.match(page.text, /id="wh-clear-secret"/);
+        const form = (pairs) => api('POST', `/settings/webhooks/${h.id}`, { host: A.host, jar,
+            form: [['_csrf', csrf], ...pairs] });
+
+        // Refused: nothing changes, the typed values and ticks stay, the field is named.
+        let res = await form([['name', '<i>New</i>'], ['url', 'ftp://x'], ['events', 'deal.won']]);
+        assert.equal(res.status, 422, show(res));
+        assert.match(res.text, /id="wh-url-error">an http or https URL</);
+        assert.match(res.text, /value="&lt;i&gt;New&lt;\/i&gt;"/);
+        assert.match(res.text, /value="deal.won" checked>/);
+        assert.doesNotMatch(res.text, /value="lead.created" checked>/);
+        let stored = (await api('GET', `/api/v1/webhooks/${h.id}`, { token: A.adminToken })).json.data;
+        assert.equal(stored.name, 'Portal sync');
+        assert.deepEqual(stored.events, ['lead.created']);
+        res = await form([['name', 'Portal sync'], ['url', 'https://example.test/e']]);
+        assert.equal(res.status, 422, 'no event ticked');
+        assert.match(res.text, /id="wh-events-error">/);
+
+        // Saved, secret kept (the field left empty).
+        res = await form([['name', 'Portal sync 2'], ['url', 'https://example.test/e2'],
+            ['events', 'deal.won'], ['events', 'lead.converted'], ['secret', '']]);
+        assert.equal(res.status, 303, show(res));
+        assert.equal(res.headers.location, '/settings/webhooks');
+        stored = (await api('GET', `/api/v1/webhooks/${h.id}`, { token: A.adminToken })).json.data;
+        assert.equal(stored.name, 'Portal sync 2');
+        assert.equal(stored.url, 'https://example.test/e2');
+        assert.deepEqual([...stored.events].sort(), ['deal.won', 'lead.converted']);
+        assert.equal(stored.has_secret, true);
+        assert.equal(q(`SELECT secret FROM webhooks WHERE tenant_id = ${A.id} AND id = ${h.id}`)[0][0], 'first secret');
+
+        // Rotated: a new random secret, shown once on the answer, stored.
+        res = await api('POST', `/settings/webhooks/${h.id}/rotate`, { host: A.host, jar, form: { _csrf: csrf } });
+        assert.equal(res.status, 200, show(res));
+        assert.match(res.headers['cache-control'] ?? '', /no-store/);
+        const shown = res.text.match(/id="fresh-secret-value">([0-9a-f]{64})</);
+        assert.ok(shown, 'the new secret is on the page');
+        assert.equal(q(`SELECT secret FROM webhooks WHERE tenant_id = ${A.id} AND id = ${h.id}`)[0][0], shown[1]);
+        page = await get(`/settings/webhooks/${h.id}`);
+        assert.doesNotMatch(page.text, new RegExp(shown[1]), 'shown once only');
+
+        // Removed: deliveries unsigned from then on.
+        res = await form([['name', 'Portal sync 2'], ['url', 'https://example.test/e2'], ['events', '*'],
+            ['clear_secret', '1']]);
+        assert.equal(res.status, 303, show(res));
+        stored = (await api('GET', `/api/v1/webhooks/${h.id}`, { token: A.adminToken })).json.data;
+        assert.equal(stored.has_secret, false);
+        assert.deepEqual(stored.events, ['*']);
+
+        // Without the CSRF token, another tenant's webhook, a deleted one, a non-admin: refused.
+        const noCsrf = await api('POST', `/settings/webhooks/${h.id}`, { host: A.host, jar,
+            form: { name: 'x', url: 'https://example.test/x', events: '*' } });
+        assert.equal(noCsrf.status, 403);
+        const theirs = await hook(B, { name: 'Theirs', url: 'https://example.test/t', events: ['*'] });
+        assert.equal((await get(`/settings/webhooks/${theirs.id}`)).status, 404);
+        assert.equal((await api('POST', `/settings/webhooks/${theirs.id}/rotate`, { host: A.host, jar,
+            form: { _csrf: csrf } })).status, 404);
+        assert.equal(q(`SELECT secret IS NULL FROM webhooks WHERE tenant_id = ${B.id} AND id = ${theirs.id}`)[0][0], '1');
+        const agentJar = await session(A, newUser(A, 'agent'));
+        assert.equal((await api('GET', `/settings/webhooks/${h.id}`, { host: A.host, jar: agentJar })).status, 403);
+        assert.equal((await post(`/settings/webhooks/${h.id}/delete`, {})).status, 303);
+        assert.equal((await get(`/settings/webhooks/${h.id}`)).status, 404);
+    });
+
     test('script errors: limit hits and Lua errors with script, limit, line and time', async () => {
         q(`INSERT INTO lua_runs (tenant_id, script, event, outcome, error) VALUES
            (${A.id}, 'workflows.loop', 'lead.created', 'error', 'workflows.loop: instruction limit (1000000) exceeded at line 7'),
