@@ -41,7 +41,9 @@
 <section class="card" aria-labelledby="gallery-title">
   <div class="card-head"><h2 id="gallery-title">Photos</h2></div>
   {{#NO_PHOTOS}}<p class="empty">No photos yet.</p>{{/NO_PHOTOS}}
-  <ul class="gallery" id="gallery" data-order-url="/api/v1/properties/{{ID}}/media/order">
+  <p class="hint" id="gallery-hint">Drag a photo to change the order, or use its arrow buttons.</p>
+  <p class="small" role="status" aria-live="polite" data-gallery-status></p>
+  <ul class="gallery" id="gallery" data-order-url="/api/v1/properties/{{ID}}/media/order" aria-describedby="gallery-hint">
     {{#PHOTO}}<li data-id="{{ID}}">
       <a href="{{LARGE}}"><img src="{{THUMB}}" alt="{{ALT}}" width="160"></a>
       {{#IS_IS_MAIN}}<span class="badge ok">Main</span>{{/IS_IS_MAIN}}{{#IS_IS_FLOOR_PLAN}}<span class="badge">Floor plan</span>{{/IS_IS_FLOOR_PLAN}}
@@ -60,8 +62,8 @@
     <p class="error" data-upload-error hidden></p>
     <div class="actions"><button type="submit">Upload</button></div>
   </form>
-  {{#DOCUMENT}}<p><a href="{{DOWNLOAD}}">{{ORIGINAL_NAME}}</a></p>{{/DOCUMENT}}
-  {{#LINK}}<p>{{KIND}}: <a href="{{URL}}" rel="noopener noreferrer">{{URL}}</a></p>{{/LINK}}
+  {{#DOCUMENT}}<p data-media-other="{{ID}}"><a href="{{DOWNLOAD}}">{{ORIGINAL_NAME}}</a></p>{{/DOCUMENT}}
+  {{#LINK}}<p data-media-other="{{ID}}">{{KIND}}: <a href="{{URL}}" rel="noopener noreferrer">{{URL}}</a></p>{{/LINK}}
 </section>
 
 <section class="card" aria-labelledby="desc-title">
