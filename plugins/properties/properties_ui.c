@@ -222,6 +222,8 @@ properties_page_list(ts_request_t *r)
         ts_tpl_set(row, "PUBLISHED", pub ? ts_pstrndup(r->pool, pub, 10) : "—");
         const char *title = jstr(e, "title");
         ts_tpl_set(row, "TITLE_TEXT", title ? title : "");
+        /* A deleted listing has no page to link to. */
+        ts_tpl_show(row, jstr(e, "deleted_at") ? "GONE" : "LINKED");
     }
     if (cJSON_GetArraySize(pg.items) == 0) {
         ts_tpl_show(d, "EMPTY");

@@ -311,8 +311,13 @@ describe('properties in the browser', { timeout: 180_000 }, () => {
 
         await page.goto(url('/properties'));
         await Promise.all([page.waitForURL(/deleted=1/), page.getByRole('link', { name: 'Deleted' }).click()]);
-        await page.goto(url(`/properties?deleted=1&town=${town}`));
+        await page.goto(url(`/properties?deleted=1`));
+        await page.getByLabel('Town').fill(town);
+        // Filtering stays in the deleted view.
+        await Promise.all([page.waitForURL(new RegExp(`town=${town}&deleted=1`)), page.getByRole('button', { name: 'Filter' }).click()]);
         assert.equal(await page.locator('tbody tr').count(), 3);
+        assert.equal(await page.locator('tbody a').count(), 0, 'a deleted listing has no page to link to');
+        assert.equal(await page.locator('tbody .badge.bad').first().textContent(), 'deleted');
         assert.equal(await page.getByRole('button', { name: /Delete for good/ }).count(), 0, 'a manager cannot delete for good');
         await page.locator('tbody input[name="id"]').nth(0).check();
         await Promise.all([page.waitForEvent('load'), bar.getByRole('button', { name: 'Undo delete' }).click()]);

@@ -23,6 +23,7 @@
   <div class="field"><label for="town">Town</label>
     <input id="town" name="town" value="{{TOWN}}"></div>
   <label class="check"><input type="checkbox" name="incomplete" value="1"{{#INCOMPLETE_ON}} checked{{/INCOMPLETE_ON}}> Incomplete only</label>
+  {{#DELETED_VIEW}}<input type="hidden" name="deleted" value="1">{{/DELETED_VIEW}}
   <div class="actions"><button type="submit">Filter</button></div>
 </form>
 
@@ -67,7 +68,7 @@
     <tbody>
     {{#PROPERTY}}<tr data-id="{{ID}}">
       <td class="check"><input type="checkbox" name="id" value="{{ID}}" aria-label="Select {{REF}}"></td>
-      <td><a href="/properties/{{ID}}">{{REF}}</a> <span class="muted small">{{TITLE_TEXT}}</span></td>
+      <td>{{#LINKED}}<a href="/properties/{{ID}}">{{REF}}</a>{{/LINKED}}{{#GONE}}{{REF}} <span class="badge bad">deleted</span>{{/GONE}} <span class="muted small">{{TITLE_TEXT}}</span></td>
       <td><span class="badge" data-status="{{STATUS}}">{{STATUS}}</span></td>
       <td>{{TYPE}}</td>
       <td>{{TOWN}}</td>
