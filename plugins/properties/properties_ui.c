@@ -504,8 +504,29 @@ properties_page_show(ts_request_t *r)
         ts_tpl_dict_t *tab = ts_tpl_section(d, "DESC_TAB");
         ts_tpl_set(tab, "LANG", e->string);
     }
+    /* Features by their English label from the catalogue. */
+    cJSON *catalog = properties_features_catalog(r);
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "features")) {
-        ts_tpl_set(ts_tpl_section(d, "FEATURE"), "CODE", e->valuestring);
+        const char *label = NULL;
+        const cJSON *f;
+        cJSON_ArrayForEach(f, catalog) {
+            if (strcmp(jstr(f, "code"), e->valuestring) == 0) {
+                label = jstr(cJSON_GetObjectItemCaseSensitive(f, "labels"), "en");
+            }
+        }
+        ts_tpl_dict_t *row = ts_tpl_section(d, "FEATURE");
+        ts_tpl_set(row, "CODE", e->valuestring);
+        ts_tpl_set(row, "FLABEL", label ? label : humanize(r, e->valuestring));
+    }
+    cJSON_Delete(catalog);
+    const cJSON *agent = cJSON_GetObjectItemCaseSensitive(p, "agent_id");
+    ts_tpl_set(d, "AGENT_NAME", "—");
+    if (cJSON_IsNumber(agent)) {
+        ts_db_result_t *u = ts_db_query(r, "SELECT name FROM users WHERE tenant_id = {tenant}"
+                                           " AND id = ?", "i", (int64_t) agent->valuedouble);
+        if (ts_db_rows(u) == 1 && *ts_db_get(u, 0, "name")) {
+            ts_tpl_set(d, "AGENT_NAME", ts_db_get(u, 0, "name"));
+        }
     }
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "labels")) {
         ts_tpl_set(ts_tpl_section(d, "LABEL"), "TAG", e->valuestring);

@@ -141,6 +141,8 @@ describe('properties in the browser', { timeout: 180_000 }, () => {
         assert.equal(rec.owner_id, ownerId);
         assert.equal(rec.agent_id, me);
         assert.match(await page.locator('main').textContent(), new RegExp(owner));
+        assert.equal(await page.locator('[data-feature="pool"]').textContent(), 'Swimming pool');
+        assert.match(await page.locator('dl.props').textContent(), /Agent\s*Property Manager/);
 
         // Back in the form everything shows; clearing the owner and a box saves too.
         await page.goto(url(`/properties/${id}/edit`));

@@ -25,10 +25,15 @@
                 try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
                 return { ok: res.ok, status: res.status, json: json };
             });
+        }, function () {
+            return { ok: false, status: 0, json: null };
         });
     }
 
     function message(res) {
+        if (res.status === 0) {
+            return 'the server could not be reached; nothing was saved';
+        }
         return res.json && res.json.error ? res.json.error.message : 'the request failed (' + res.status + ')';
     }
 
@@ -143,7 +148,11 @@
         });
         var top = form.querySelector('[data-form-error]');
         if (top) {
-            top.textContent = message(res) + (unplaced.length ? ': ' + unplaced.join('; ') : '');
+            var msg = document.createElement('span');
+            msg.className = 'msg';
+            msg.textContent = message(res) + (unplaced.length ? ': ' + unplaced.join('; ') : '');
+            top.textContent = '';
+            top.appendChild(msg);
             top.hidden = false;
         }
         if (first) {
@@ -269,7 +278,14 @@
     document.querySelectorAll('form[data-api-form]').forEach(function (form) {
         form.addEventListener('submit', function (ev) {
             ev.preventDefault();
+            var submit = form.querySelector('[type="submit"]');
+            if (submit) {
+                submit.disabled = true;     // one request at a time
+            }
             call(form.getAttribute('data-method'), form.getAttribute('action'), formJson(form)).then(function (res) {
+                if (submit) {
+                    submit.disabled = false;
+                }
                 if (res.ok) {
                     var id = res.json && res.json.data ? res.json.data.id : '';
                     window.location.assign(form.getAttribute('data-redirect').replace('{id}', id));

@@ -75,7 +75,7 @@
     <legend>Features</legend>
     <p class="hint" id="features-hint">The agency's catalogue; labels in the other languages are shown beside each.</p>
     {{#FEATURE_GROUP}}<fieldset class="feature-group" data-category="{{CATEGORY_CODE}}"><legend>{{CATEGORY}}</legend>
-      {{#FEATURE_OPT}}<label class="check"><input type="checkbox" name="features" value="{{CODE}}" data-type="set"{{#CHECKED}} checked{{/CHECKED}}> {{LABEL}}{{#OTHER_LABEL}} <span class="muted small" lang="{{LANG}}">{{TEXT}}</span>{{/OTHER_LABEL}}</label>
+      {{#FEATURE_OPT}}<label class="check"><input type="checkbox" name="features" value="{{CODE}}" data-type="set"{{#CHECKED}} checked{{/CHECKED}}> <span>{{LABEL}}{{#OTHER_LABEL}} <span class="muted small" lang="{{LANG}}">{{TEXT}}</span>{{/OTHER_LABEL}}</span></label>
       {{/FEATURE_OPT}}</fieldset>
     {{/FEATURE_GROUP}}
     <p class="error" data-for="features" hidden></p>

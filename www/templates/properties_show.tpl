@@ -30,9 +30,10 @@
     <dt>Built / plot area</dt><dd>{{BUILT_AREA}} / {{PLOT_AREA}} m²</dd>
     <dt>GPS</dt><dd>{{LATITUDE}}, {{LONGITUDE}}</dd>
     <dt>Owner</dt><dd>{{OWNER_NAME}}</dd>
+    <dt>Agent</dt><dd>{{AGENT_NAME}}</dd>
     <dt>On the website</dt><dd>{{DISPLAY_ON_WEBSITE}}</dd>
     <dt>Web views / leads</dt><dd>{{WEB_VIEWS}} / {{LEAD_COUNT}}</dd>
-    <dt>Features</dt><dd>{{#FEATURE}}<span class="badge">{{CODE}}</span> {{/FEATURE}}</dd>
+    <dt>Features</dt><dd>{{#FEATURE}}<span class="badge" data-feature="{{CODE}}">{{FLABEL}}</span> {{/FEATURE}}</dd>
     <dt>Labels</dt><dd>{{#LABEL}}<span class="badge">{{TAG}}</span> {{/LABEL}}</dd>
   </dl>
 </section>
