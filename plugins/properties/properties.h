@@ -106,6 +106,7 @@ typedef struct {
 } properties_settings_t;
 int properties_settings_get(ts_request_t *r, properties_settings_t *s, bool for_update);
 int properties_ref_next(ts_request_t *r, const char **ref);    /* inside a transaction */
+cJSON *properties_features_catalog(ts_request_t *r);         /* owned by the caller */
 
 /* properties_status.c */
 /* deal.stage_changed of the deals plugin: a won sale's primary property
@@ -144,6 +145,18 @@ int  properties_filter_ids(ts_request_t *r, const cJSON *filter, int64_t **ids, 
 int  properties_media_json(ts_request_t *r, int64_t id, cJSON *o);
 void properties_media_remove_files(ts_request_t *r, const cJSON *names);
 int  properties_media_send(ts_request_t *r, int64_t mid, const char *variant, bool public_only);
+int  properties_media_send_stored(ts_request_t *r, const char *kind, const char *name,
+                                  const char *mime, const char *orig, const char *variant);
+cJSON *properties_media_item(ts_request_t *r, const ts_db_result_t *res, size_t i,
+                             const char *base);
+/* An uploaded file checked and stored (properties_media.c); see there. */
+typedef struct {
+    const char *kind, *name, *mime, *original_name, *captions;
+    int64_t     size;
+    int         width, height;
+} properties_stored_t;
+int  properties_media_store(ts_request_t *r, const char *kind, properties_stored_t *st);
+void properties_media_remove_name(ts_request_t *r, const char *name);
 int  properties_completeness_job(ts_request_t *r, const cJSON *payload, const char **err);
 
 /* properties_where.c: a WHERE of fixed fragments and its bound values. */
@@ -204,6 +217,12 @@ int properties_project_create(ts_request_t *r);
 int properties_project_show(ts_request_t *r);
 int properties_typology_create(ts_request_t *r);
 int properties_duplicate(ts_request_t *r);
+int properties_project_files_list(ts_request_t *r);
+int properties_project_file_add(ts_request_t *r);
+int properties_project_file_get(ts_request_t *r);
+int properties_project_file_delete(ts_request_t *r);
+int properties_project_files_json(ts_request_t *r, int64_t pid, cJSON *o);
+int properties_project_param(ts_request_t *r, int64_t *id);   /* {pid}: TS_OK or 404 answered */
 int properties_public_list(ts_request_t *r);
 int properties_public_show(ts_request_t *r);
 int properties_public_jsonld(ts_request_t *r);

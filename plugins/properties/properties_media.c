@@ -172,20 +172,22 @@ write_copy(ts_request_t *r, const ts_part_t *part, const char *name)
     return rc;
 }
 
-static cJSON *
-media_item(ts_request_t *r, const ts_db_result_t *res, size_t i)
+/* One row as JSON, with the file's URLs under `base`: variants of a photo,
+ * the download of a document. */
+cJSON *
+properties_media_item(ts_request_t *r, const ts_db_result_t *res, size_t i, const char *base)
 {
     cJSON *o = ts_db_row_json(r, res, i);
     for (const char *const *b = (const char *const[]) { "is_main", "is_floor_plan", NULL }; *b; b++) {
-        cJSON_ReplaceItemInObjectCaseSensitive(o, *b,
-            cJSON_CreateBool(ts_db_get_int(res, i, *b) != 0));
+        if (cJSON_GetObjectItemCaseSensitive(o, *b) != NULL) {
+            cJSON_ReplaceItemInObjectCaseSensitive(o, *b,
+                cJSON_CreateBool(ts_db_get_int(res, i, *b) != 0));
+        }
     }
     const char *caps = ts_db_get(res, i, "captions");
     cJSON *c = caps ? cJSON_Parse(caps) : NULL;
     cJSON_ReplaceItemInObjectCaseSensitive(o, "captions", c ? c : cJSON_CreateObject());
     const char *kind = ts_db_get(res, i, "kind");
-    const char *base = ts_psprintf(r->pool, "/api/v1/properties/%s/media/%s/file",
-                                   ts_db_get(res, i, "property_id"), ts_db_get(res, i, "id"));
     if (strcmp(kind, "photo") == 0) {
         cJSON *v = cJSON_AddObjectToObject(o, "variants");
         for (size_t k = 0; k < NVARIANTS; k++) {
@@ -196,6 +198,14 @@ media_item(ts_request_t *r, const ts_db_result_t *res, size_t i)
         cJSON_AddStringToObject(o, "download", base);
     }
     return o;
+}
+
+static cJSON *
+media_item(ts_request_t *r, const ts_db_result_t *res, size_t i)
+{
+    return properties_media_item(r, res, i, ts_psprintf(r->pool,
+                                 "/api/v1/properties/%s/media/%s/file",
+                                 ts_db_get(res, i, "property_id"), ts_db_get(res, i, "id")));
 }
 
 #define MEDIA_COLS "id, property_id, kind, is_main, is_floor_plan, position, mime, size, width," \
@@ -327,6 +337,106 @@ refuse(ts_request_t *r, int status, const char *code, const char *msg)
     return ts_resp_error(r, status, code, msg, properties_one_error("file", msg));
 }
 
+/* The request's multipart "file" checked and written to storage: kind
+ * "photo" or "document" as asked (NULL: told by the content), with the
+ * "captions" field. TS_OK with *st filled (the caller inserts the row and
+ * removes the files if that fails), or the refusal already answered. */
+int
+properties_media_store(ts_request_t *r, const char *kind, properties_stored_t *st)
+{
+    const ts_part_t *part = ts_req_file(r, "file");
+    if (part == NULL) {
+        return ts_resp_error(r, 400, "bad_multipart", "send the file as the multipart field"
+                             " \"file\" (or JSON for links)", properties_one_error("file",
+                             "required"));
+    }
+    if (kind != NULL && strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0) {
+        return properties_validation_error(r, properties_one_error("kind", "photo or document"));
+    }
+    if (part->size == 0) {
+        return refuse(r, 400, "bad_multipart", "the file is empty");
+    }
+    if (part->size > (kind && strcmp(kind, "document") == 0 ? MAX_DOC_BYTES : MAX_PHOTO_BYTES)) {
+        return refuse(r, 413, "body_too_large", "the file is larger than 25 MB");
+    }
+    /* The content decides, never the name or the part's Content-Type. */
+    const properties_images_t *im = images();
+    const char *mime = im ? im->mime(part->path, part->data, part->size) : NULL;
+    if (mime == NULL) {
+        ts_log_error("libmagic cannot tell the type of an upload");
+        return TS_ERROR;
+    }
+    bool image = strcmp(mime, "image/jpeg") == 0 || strcmp(mime, "image/png") == 0
+                 || strcmp(mime, "image/webp") == 0;
+    bool pdf = strcmp(mime, "application/pdf") == 0;
+    if (kind == NULL && !image && !pdf) {
+        return refuse(r, 415, "unsupported_media_type", ts_psprintf(r->pool,
+                      "the file is %s; files are PDF, JPEG, PNG or WebP", mime));
+    }
+    if (kind == NULL) {
+        kind = pdf ? "document" : "photo";
+    }
+    bool photo = strcmp(kind, "photo") == 0;
+    if (photo ? !image : !pdf) {
+        return refuse(r, 415, "unsupported_media_type", ts_psprintf(r->pool,
+                      "the file is %s; %s", mime, photo ? "photos are JPEG, PNG or WebP"
+                                                        : "documents are PDF"));
+    }
+    st->captions = NULL;
+    const char *cap_text = ts_req_form(r, "captions");
+    if (cap_text != NULL && *cap_text) {
+        cJSON *c = cJSON_Parse(cap_text);
+        const char *err = c ? captions_input(r, c, NULL, &st->captions) : "not JSON";
+        cJSON_Delete(c);
+        if (err != NULL) {
+            return properties_validation_error(r, properties_one_error("captions", err));
+        }
+    }
+    unsigned char raw[16];
+    char name[33];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(name, sizeof(name), raw, sizeof(raw));
+    dims_t d = { 0, 0 };
+    if (make_dirs(r, name) != TS_OK) {
+        return TS_ERROR;
+    }
+    int rc;
+    if (photo) {
+        const char *err = check_pixels(im, part, &d);
+        if (err != NULL) {
+            return refuse(r, strstr(err, "pixels") ? 413 : 415,
+                          strstr(err, "pixels") ? "image_too_large" : "unsupported_media_type",
+                          err);
+        }
+        rc = write_variants(r, im, part, name);
+    } else {
+        rc = write_copy(r, part, name);
+    }
+    if (rc != TS_OK) {
+        properties_media_remove_name(r, name);
+        return rc == TS_DECLINED ? refuse(r, 415, "unsupported_media_type",
+                                          "the image cannot be decoded")
+                                 : TS_ERROR;
+    }
+    st->kind = kind;
+    st->name = ts_pstrdup(r->pool, name);
+    st->mime = photo ? "image/jpeg" : mime;
+    st->size = (int64_t) part->size;
+    st->width = d.width;
+    st->height = d.height;
+    st->original_name = clean_name(r, part->filename);
+    return TS_OK;
+}
+
+void
+properties_media_remove_name(ts_request_t *r, const char *name)
+{
+    cJSON *names = cJSON_CreateArray();
+    cJSON_AddItemToArray(names, cJSON_CreateString(name));
+    properties_media_remove_files(r, names);
+    cJSON_Delete(names);
+}
+
 int
 properties_media_add(ts_request_t *r)
 {
@@ -339,79 +449,14 @@ properties_media_add(ts_request_t *r)
     if (json != NULL) {
         return add_link(r, id, json);
     }
-    const ts_part_t *part = ts_req_file(r, "file");
-    if (part == NULL) {
-        return ts_resp_error(r, 400, "bad_multipart", "send the file as the multipart field"
-                             " \"file\" (or JSON for links)", properties_one_error("file",
-                             "required"));
-    }
     const char *kind = ts_req_form(r, "kind");
-    kind = kind && *kind ? kind : "photo";
-    if (strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0) {
-        return properties_validation_error(r, properties_one_error("kind", "photo or document"));
+    properties_stored_t st;
+    if ((rc = properties_media_store(r, kind && *kind ? kind : "photo", &st)) != TS_OK) {
+        return rc;
     }
-    bool photo = strcmp(kind, "photo") == 0;
-    if (part->size == 0) {
-        return refuse(r, 400, "bad_multipart", "the file is empty");
-    }
-    if (part->size > (photo ? MAX_PHOTO_BYTES : MAX_DOC_BYTES)) {
-        return refuse(r, 413, "body_too_large", "the file is larger than 25 MB");
-    }
-    /* The content decides, never the name or the part's Content-Type. */
-    const properties_images_t *im = images();
-    const char *mime = im ? im->mime(part->path, part->data, part->size) : NULL;
-    if (mime == NULL) {
-        ts_log_error("libmagic cannot tell the type of an upload");
-        return TS_ERROR;
-    }
-    bool allowed = photo ? (strcmp(mime, "image/jpeg") == 0 || strcmp(mime, "image/png") == 0
-                            || strcmp(mime, "image/webp") == 0)
-                         : strcmp(mime, "application/pdf") == 0;
-    if (!allowed) {
-        return refuse(r, 415, "unsupported_media_type", ts_psprintf(r->pool,
-                      "the file is %s; %s", mime, photo ? "photos are JPEG, PNG or WebP"
-                                                        : "documents are PDF"));
-    }
-    const char *caps = NULL;
-    const char *cap_text = ts_req_form(r, "captions");
-    if (cap_text != NULL && *cap_text) {
-        cJSON *c = cJSON_Parse(cap_text);
-        const char *err = c ? captions_input(r, c, NULL, &caps) : "not JSON";
-        cJSON_Delete(c);
-        if (err != NULL) {
-            return properties_validation_error(r, properties_one_error("captions", err));
-        }
-    }
+    bool photo = strcmp(st.kind, "photo") == 0;
     const char *fp = ts_req_form(r, "floor_plan");
     bool floor_plan = fp && (strcmp(fp, "1") == 0 || strcmp(fp, "true") == 0);
-    unsigned char raw[16];
-    char name[33];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(name, sizeof(name), raw, sizeof(raw));
-    dims_t d = { 0, 0 };
-    if (make_dirs(r, name) != TS_OK) {
-        return TS_ERROR;
-    }
-    if (photo) {
-        const char *err = check_pixels(im, part, &d);
-        if (err != NULL) {
-            return refuse(r, strstr(err, "pixels") ? 413 : 415,
-                          strstr(err, "pixels") ? "image_too_large" : "unsupported_media_type",
-                          err);
-        }
-        rc = write_variants(r, im, part, name);
-    } else {
-        rc = write_copy(r, part, name);
-    }
-    cJSON *names = cJSON_CreateArray();
-    cJSON_AddItemToArray(names, cJSON_CreateString(name));
-    if (rc != TS_OK) {
-        properties_media_remove_files(r, names);
-        cJSON_Delete(names);
-        return rc == TS_DECLINED ? refuse(r, 415, "unsupported_media_type",
-                                          "the image cannot be decoded")
-                                 : TS_ERROR;
-    }
     if (ts_db_begin(r) != TS_OK
         || ts_db_exec(r, "INSERT INTO property_media (tenant_id, property_id, kind, is_floor_plan,"
                          " is_main, position, storage_name, mime, size, width, height,"
@@ -421,19 +466,18 @@ properties_media_add(ts_request_t *r)
                          " AND m.deleted_at IS NULL), COALESCE(MAX(position), -1) + 1, ?, ?, ?, ?,"
                          " ?, ?, ?, ? FROM property_media WHERE tenant_id = {tenant} AND"
                          " property_id = ?",
-                      "isiiissiiissii", id, kind, (int64_t) floor_plan,
-                      (int64_t) (photo && !floor_plan), id, name, photo ? "image/jpeg" : mime,
-                      (int64_t) part->size, (int64_t) d.width, (int64_t) d.height,
-                      clean_name(r, part->filename), caps, r->user->id, id) != TS_OK) {
+                      "isiiissiiissii", id, st.kind, (int64_t) floor_plan,
+                      (int64_t) (photo && !floor_plan), id, st.name, st.mime, st.size,
+                      (int64_t) st.width, (int64_t) st.height, st.original_name, st.captions,
+                      r->user->id, id) != TS_OK) {
         ts_db_rollback(r);
-        properties_media_remove_files(r, names);
-        cJSON_Delete(names);
+        properties_media_remove_name(r, st.name);
         return TS_ERROR;
     }
-    cJSON_Delete(names);
     int64_t mid = ts_db_insert_id(r);
     if (properties_completeness_update(r, id) != TS_OK || ts_db_commit(r) != TS_OK) {
         ts_db_rollback(r);
+        properties_media_remove_name(r, st.name);
         return TS_ERROR;
     }
     cJSON *o = one_media(r, mid);
@@ -614,9 +658,19 @@ properties_media_send(ts_request_t *r, int64_t mid, const char *variant, bool pu
                             || !properties_status_on_website(ts_db_get(res, 0, "status"))))) {
         return ts_resp_error(r, 404, "not_found", "no such file", NULL);
     }
-    if (strcmp(ts_db_get(res, 0, "kind"), "document") == 0) {
-        const char *orig = ts_db_get(res, 0, "original_name");
-        return ts_resp_storage_file(r, rel_path(r, name, "doc"), ts_db_get(res, 0, "mime"),
+    return properties_media_send_stored(r, ts_db_get(res, 0, "kind"), name,
+                                        ts_db_get(res, 0, "mime"),
+                                        ts_db_get(res, 0, "original_name"), variant);
+}
+
+/* A stored file through nginx (the caller checked access): a document as an
+ * attachment, a photo's variant (medium when none is asked) inline. */
+int
+properties_media_send_stored(ts_request_t *r, const char *kind, const char *name,
+                             const char *mime, const char *orig, const char *variant)
+{
+    if (strcmp(kind, "document") == 0) {
+        return ts_resp_storage_file(r, rel_path(r, name, "doc"), mime,
                                     ts_psprintf(r->pool, "attachment; filename=\"%s\"",
                                                 orig ? orig : "document.pdf"));
     }

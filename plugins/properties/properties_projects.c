@@ -111,6 +111,10 @@ project_json(ts_request_t *r, int64_t id)
                          " tenant_id = {tenant} AND project_id = ? AND deleted_at IS NULL ORDER BY id",
                       "i", id);
     cJSON_AddItemToObject(o, "units", ts_db_rows_json(r, res));
+    if (properties_project_files_json(r, id, o) != TS_OK) {
+        cJSON_Delete(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -170,8 +174,8 @@ properties_project_list(ts_request_t *r)
     return ts_resp_list(r, ts_db_rows_json(r, res), NULL, (long long) ts_db_rows(res));
 }
 
-static int
-project_param(ts_request_t *r, int64_t *id)
+int
+properties_project_param(ts_request_t *r, int64_t *id)
 {
     if (ts_req_param_id(r, "pid", id) != TS_OK) {
         return ts_resp_error(r, 404, "not_found", "no such project", NULL);
@@ -188,7 +192,7 @@ int
 properties_project_show(ts_request_t *r)
 {
     int64_t id;
-    int rc = project_param(r, &id);
+    int rc = properties_project_param(r, &id);
     if (rc != TS_OK) {
         return rc;
     }
@@ -201,7 +205,7 @@ int
 properties_typology_create(ts_request_t *r)
 {
     int64_t id;
-    int rc = project_param(r, &id);
+    int rc = properties_project_param(r, &id);
     if (rc != TS_OK) {
         return rc;
     }

@@ -278,8 +278,10 @@ properties_types_list(ts_request_t *r)
     return ts_resp_list(r, a, NULL, cJSON_GetArraySize(a));
 }
 
-int
-properties_features_list(ts_request_t *r)
+/* The tenant's feature catalogue: [{"code", "category", "labels"}], by
+ * category and position (the API's list and the edit form's checkboxes). */
+cJSON *
+properties_features_catalog(ts_request_t *r)
 {
     /* A tenant's own row of a code wins over the built-in one (ordered last). */
     ts_db_result_t *res = ts_db_query(r,
@@ -290,11 +292,14 @@ properties_features_list(ts_request_t *r)
         " property_feature_catalog o WHERE o.tenant_id = {tenant} AND c.tenant_id = 0"
         " AND o.code = c.code)"
         " ORDER BY c.category, c.position, c.code, l.tenant_id", "");
-    if (res == NULL) {
-        return TS_ERROR;
-    }
-    cJSON *a = labelled(r, res, "category");
-    return ts_resp_list(r, a, NULL, cJSON_GetArraySize(a));
+    return res ? labelled(r, res, "category") : NULL;
+}
+
+int
+properties_features_list(ts_request_t *r)
+{
+    cJSON *a = properties_features_catalog(r);
+    return a ? ts_resp_list(r, a, NULL, cJSON_GetArraySize(a)) : TS_ERROR;
 }
 
 /* PUT /api/v1/properties/features/{code}: {"category", "labels": {lang: label}}. */

@@ -99,7 +99,7 @@ query_with(ts_request_t *r, const char *name, const char *v)
 {
     static const char *const keep[] = { "q", "status", "type", "town", "area", "incomplete",
                                         "missing", "mls_check", "label", "view", "sort",
-                                        "portal", "agent_id", NULL };
+                                        "portal", "agent_id", "deleted", NULL };
     char *out = ts_pstrdup(r->pool, "");
     for (int i = 0; keep[i]; i++) {
         const char *val = strcmp(keep[i], name) == 0 ? v : ts_req_query(r, keep[i]);
@@ -111,6 +111,46 @@ query_with(ts_request_t *r, const char *name, const char *v)
         out = ts_psprintf(r->pool, "%s%scursor=%s", out, *out ? "&" : "", v);
     }
     return out;
+}
+
+/* The batch bar for managers: delete on the live list; undo delete and (for
+ * admins) delete for good on the deleted one. Without a saved view the bar
+ * may also act on every property of the filter (the filter as JSON). */
+static void
+batch_bar(ts_request_t *r, ts_tpl_dict_t *d, long long total)
+{
+    const char *deleted = ts_req_query(r, "deleted");
+    bool in_bin = deleted && strcmp(deleted, "1") == 0;
+    if (in_bin) {
+        ts_tpl_show(d, "DELETED_VIEW");
+    }
+    if (r->user->role < TS_ROLE_MANAGER) {
+        return;
+    }
+    ts_tpl_dict_t *bar = ts_tpl_section(d, "MAY_BATCH");
+    ts_tpl_set_int(bar, "BATCH_TOTAL", total);
+    ts_tpl_show(bar, in_bin ? "BIN" : "LIVE");
+    if (in_bin && r->user->role >= TS_ROLE_ADMIN) {
+        ts_tpl_show(bar, "MAY_HARD");
+    }
+    if (ts_req_query(r, "view") == NULL && total > 0) {
+        static const char *const names[] = { "q", "status", "type", "town", "area", "incomplete",
+                                             "missing", "mls_check", "label", "portal",
+                                             "agent_id", NULL };
+        cJSON *f = cJSON_CreateObject();
+        for (int i = 0; names[i]; i++) {
+            const char *v = ts_req_query(r, names[i]);
+            if (v && *v) {
+                cJSON_AddStringToObject(f, names[i], v);
+            }
+        }
+        char *txt = cJSON_PrintUnformatted(f);
+        ts_tpl_dict_t *scope = ts_tpl_section(bar, "FILTER_SCOPE");
+        ts_tpl_set(scope, "FILTER_JSON", txt);
+        ts_tpl_set_int(scope, "COUNT", total);
+        cJSON_free(txt);
+        cJSON_Delete(f);
+    }
 }
 
 int
@@ -131,12 +171,14 @@ properties_page_list(ts_request_t *r)
     if (ts_req_query(r, "incomplete")) {
         ts_tpl_show(d, "INCOMPLETE_ON");
     }
+    batch_bar(r, d, pg.total);
     status_options(d, "STATUS_OPT", ts_req_query(r, "status"), true);
     /* Saved views as tabs: the built-in ones, then the caller's and shared. */
     static const char *const builtin[][2] = {
         { "All", "/properties" }, { "Active", "/properties?status=active" },
         { "MLS status check", "/properties?mls_check=1" },
         { "Incomplete", "/properties?incomplete=1&status=active" },
+        { "Deleted", "/properties?deleted=1" },
     };
     for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
         ts_tpl_dict_t *v = ts_tpl_section(d, "VIEW");
@@ -180,6 +222,8 @@ properties_page_list(ts_request_t *r)
         ts_tpl_set(row, "PUBLISHED", pub ? ts_pstrndup(r->pool, pub, 10) : "—");
         const char *title = jstr(e, "title");
         ts_tpl_set(row, "TITLE_TEXT", title ? title : "");
+        /* A deleted listing has no page to link to. */
+        ts_tpl_show(row, jstr(e, "deleted_at") ? "GONE" : "LINKED");
     }
     if (cJSON_GetArraySize(pg.items) == 0) {
         ts_tpl_show(d, "EMPTY");
@@ -246,6 +290,109 @@ types_and_more(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p)
     }
 }
 
+/* "sea_view" → "Sea view". */
+static const char *
+humanize(ts_request_t *r, const char *code)
+{
+    char *s = ts_pstrdup(r->pool, code);
+    for (char *c = s; *c; c++) {
+        *c = *c == '_' ? ' ' : *c;
+    }
+    if (*s >= 'a' && *s <= 'z') {
+        *s = (char) (*s - 32);
+    }
+    return s;
+}
+
+static bool
+in_array(const cJSON *a, const char *s)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a) {
+        if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The feature checkboxes, grouped by category: each with its English label
+ * (else the code) and its labels in the tenant's other languages. */
+static void
+feature_groups(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p, const char *languages)
+{
+    cJSON *catalog = properties_features_catalog(r);
+    if (catalog == NULL) {
+        return;
+    }
+    const cJSON *have = p ? cJSON_GetObjectItemCaseSensitive(p, "features") : NULL, *f;
+    ts_tpl_dict_t *group = NULL;
+    const char *category = "";
+    cJSON_ArrayForEach(f, catalog) {
+        const char *code = jstr(f, "code"), *cat = jstr(f, "category");
+        if (group == NULL || strcmp(cat, category) != 0) {
+            group = ts_tpl_section(d, "FEATURE_GROUP");
+            ts_tpl_set(group, "CATEGORY", humanize(r, cat));
+            ts_tpl_set(group, "CATEGORY_CODE", cat);
+            category = cat;
+        }
+        const cJSON *labels = cJSON_GetObjectItemCaseSensitive(f, "labels");
+        ts_tpl_dict_t *o = ts_tpl_section(group, "FEATURE_OPT");
+        ts_tpl_set(o, "CODE", code);
+        ts_tpl_set(o, "LABEL", jstr(labels, "en") ? jstr(labels, "en") : humanize(r, code));
+        if (in_array(have, code)) {
+            ts_tpl_show(o, "CHECKED");
+        }
+        char *langs = ts_pstrdup(r->pool, languages), *save = NULL;
+        for (char *l = strtok_r(langs, ",", &save); l; l = strtok_r(NULL, ",", &save)) {
+            if (strcmp(l, "en") != 0 && jstr(labels, l)) {
+                ts_tpl_dict_t *t = ts_tpl_section(o, "OTHER_LABEL");
+                ts_tpl_set(t, "LANG", l);
+                ts_tpl_set(t, "TEXT", jstr(labels, l));
+            }
+        }
+    }
+    cJSON_Delete(catalog);
+}
+
+/* Labels as one comma-separated field, the agent among the tenant's users,
+ * the owner relation by name (the picker searches /api/v1/relations). */
+static void
+people_and_labels(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p)
+{
+    const cJSON *e, *have = p ? cJSON_GetObjectItemCaseSensitive(p, "labels") : NULL;
+    char *labels = ts_pstrdup(r->pool, "");
+    cJSON_ArrayForEach(e, have) {
+        labels = ts_psprintf(r->pool, "%s%s%s", labels, *labels ? ", " : "", e->valuestring);
+    }
+    ts_tpl_set(d, "LABELS_TEXT", labels);
+    const cJSON *agent = p ? cJSON_GetObjectItemCaseSensitive(p, "agent_id") : NULL;
+    /* A new listing of an agent is theirs unless they choose otherwise. */
+    long long current = cJSON_IsNumber(agent) ? (long long) agent->valuedouble
+                      : p == NULL && r->user->role == TS_ROLE_AGENT ? (long long) r->user->id : 0;
+    ts_db_result_t *res = ts_db_query(r, "SELECT id, name, email FROM users WHERE"
+                                         " tenant_id = {tenant} AND status <> 'disabled'"
+                                         " ORDER BY name, email LIMIT 500", "");
+    for (size_t i = 0; i < ts_db_rows(res); i++) {
+        ts_tpl_dict_t *o = ts_tpl_section(d, "AGENT_OPT");
+        const char *name = ts_db_get(res, i, "name");
+        ts_tpl_set(o, "VALUE", ts_db_get(res, i, "id"));
+        ts_tpl_set(o, "LABEL", name && *name ? name : ts_db_get(res, i, "email"));
+        if (ts_db_get_int(res, i, "id") == current) {
+            ts_tpl_show(o, "SELECTED");
+        }
+    }
+    const cJSON *owner = p ? cJSON_GetObjectItemCaseSensitive(p, "owner_id") : NULL;
+    ts_tpl_set(d, "OWNER_VALUE", "");
+    ts_tpl_set(d, "OWNER_LABEL", "");
+    if (cJSON_IsNumber(owner)) {
+        res = ts_db_query(r, "SELECT name FROM relations WHERE tenant_id = {tenant} AND id = ?",
+                          "i", (int64_t) owner->valuedouble);
+        ts_tpl_set(d, "OWNER_VALUE", ts_psprintf(r->pool, "%.0f", owner->valuedouble));
+        ts_tpl_set(d, "OWNER_LABEL", ts_db_rows(res) ? ts_db_get(res, 0, "name") : "");
+    }
+}
+
 /* GET /properties/new and /properties/{id}/edit: one form, sent by
  * properties.js to the JSON API (errors come back beside each field). */
 int
@@ -293,6 +440,12 @@ properties_page_form(ts_request_t *r)
         status_options(d, "STATUS_OPT", "draft", false);
     }
     types_and_more(r, d, p);
+    properties_settings_t s;
+    if (properties_settings_get(r, &s, false) != TS_OK) {
+        return TS_ERROR;
+    }
+    feature_groups(r, d, p, s.languages);
+    people_and_labels(r, d, p);
     return ts_resp_page(r, 200, "properties_form.tpl", d);
 }
 
@@ -351,8 +504,29 @@ properties_page_show(ts_request_t *r)
         ts_tpl_dict_t *tab = ts_tpl_section(d, "DESC_TAB");
         ts_tpl_set(tab, "LANG", e->string);
     }
+    /* Features by their English label from the catalogue. */
+    cJSON *catalog = properties_features_catalog(r);
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "features")) {
-        ts_tpl_set(ts_tpl_section(d, "FEATURE"), "CODE", e->valuestring);
+        const char *label = NULL;
+        const cJSON *f;
+        cJSON_ArrayForEach(f, catalog) {
+            if (strcmp(jstr(f, "code"), e->valuestring) == 0) {
+                label = jstr(cJSON_GetObjectItemCaseSensitive(f, "labels"), "en");
+            }
+        }
+        ts_tpl_dict_t *row = ts_tpl_section(d, "FEATURE");
+        ts_tpl_set(row, "CODE", e->valuestring);
+        ts_tpl_set(row, "FLABEL", label ? label : humanize(r, e->valuestring));
+    }
+    cJSON_Delete(catalog);
+    const cJSON *agent = cJSON_GetObjectItemCaseSensitive(p, "agent_id");
+    ts_tpl_set(d, "AGENT_NAME", "—");
+    if (cJSON_IsNumber(agent)) {
+        ts_db_result_t *u = ts_db_query(r, "SELECT name FROM users WHERE tenant_id = {tenant}"
+                                           " AND id = ?", "i", (int64_t) agent->valuedouble);
+        if (ts_db_rows(u) == 1 && *ts_db_get(u, 0, "name")) {
+            ts_tpl_set(d, "AGENT_NAME", ts_db_get(u, 0, "name"));
+        }
     }
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "labels")) {
         ts_tpl_set(ts_tpl_section(d, "LABEL"), "TAG", e->valuestring);

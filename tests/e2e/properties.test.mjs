@@ -109,6 +109,71 @@ describe('properties in the browser', { timeout: 180_000 }, () => {
         assert.match(await page.locator('main').textContent(), /450,000 EUR/);
     });
 
+    test('the edit form: grouped features, labels, the owner picker and the agent; errors beside their fields', async () => {
+        const owner = `Casa Owners ${randomBytes(3).toString('hex')}`;
+        sql(`INSERT INTO relations (tenant_id, name, type) VALUES (${tenantId}, '${owner}', 'owner')`);
+        const ownerId = Number(sql(`SELECT MAX(id) FROM relations WHERE tenant_id = ${tenantId} AND name = '${owner}'`));
+        const me = Number(sql(`SELECT id FROM users WHERE tenant_id = ${tenantId} AND email = '${user.email}'`));
+        await page.goto(url(`/properties/${id}/edit`));
+        const outdoor = page.locator('fieldset.feature-group[data-category="outdoor"]');
+        assert.equal(await outdoor.locator('legend').textContent(), 'Outdoor');
+        assert.match(await outdoor.textContent(), /Swimming pool\s+Piscina/, 'the label in the tenant\'s other language');
+        assert.equal(await outdoor.locator('[lang="es"]').first().textContent(), 'Piscina');
+        await page.getByRole('checkbox', { name: /^Swimming pool/ }).check();
+        await page.getByRole('checkbox', { name: /^Sea view/ }).check();
+        await page.getByLabel('Labels').fill('sea front, exclusive');
+        // The owner: search as you type, pick with the keyboard.
+        const combo = page.getByRole('combobox', { name: /Owner/ });
+        await combo.fill(owner.slice(0, 14));
+        const option = page.getByRole('option', { name: owner });
+        await option.waitFor();
+        assert.equal(await combo.getAttribute('aria-expanded'), 'true');
+        await combo.press('ArrowDown');
+        assert.equal(await option.getAttribute('aria-selected'), 'true');
+        await combo.press('Enter');
+        assert.equal(await combo.inputValue(), owner);
+        assert.equal(await page.getByRole('listbox').isHidden(), true);
+        await page.getByLabel('Agent').selectOption({ label: user.name });
+        await Promise.all([page.waitForURL(url(`/properties/${id}`)), page.getByRole('button', { name: 'Save' }).click()]);
+        let rec = (await api('GET', `/api/v1/properties/${id}`)).json.data;
+        assert.deepEqual(rec.features, ['pool', 'sea_view']);
+        assert.deepEqual(rec.labels, ['exclusive', 'sea front']);
+        assert.equal(rec.owner_id, ownerId);
+        assert.equal(rec.agent_id, me);
+        assert.match(await page.locator('main').textContent(), new RegExp(owner));
+        assert.equal(await page.locator('[data-feature="pool"]').textContent(), 'Swimming pool');
+        assert.match(await page.locator('dl.props').textContent(), /Agent\s*Property Manager/);
+
+        // Back in the form everything shows; clearing the owner and a box saves too.
+        await page.goto(url(`/properties/${id}/edit`));
+        assert.equal(await combo.inputValue(), owner);
+        assert.ok(await page.getByRole('checkbox', { name: /^Sea view/ }).isChecked());
+        assert.equal(await page.getByLabel('Labels').inputValue(), 'exclusive, sea front');
+        await page.getByRole('checkbox', { name: /^Swimming pool/ }).uncheck();
+        await combo.fill('');
+        // API errors land beside their inputs, also where the template has no slot.
+        await page.getByLabel('Labels').fill(`ok, ${'x'.repeat(70)}`);
+        await page.getByLabel('Town').fill('T'.repeat(120));
+        await page.getByRole('button', { name: 'Save' }).click();
+        const labelsError = page.locator('[data-for="labels"]');
+        await labelsError.waitFor({ state: 'visible' });
+        assert.match(await labelsError.textContent(), /1 to 64 characters/);
+        assert.equal(await page.getByLabel('Labels').getAttribute('aria-invalid'), 'true');
+        const townField = page.locator('.field').filter({ has: page.locator('#town') });
+        const townError = townField.locator('.error[data-for="town"]');
+        await townError.waitFor({ state: 'visible' });
+        assert.match(await townError.textContent(), /100/);
+        assert.match(await page.locator('#town').getAttribute('aria-describedby'), /error-town/);
+        await page.screenshot({ path: path.join(SHOTS, 'property-form-errors.png'), fullPage: true });
+        await page.getByLabel('Town').fill('Jávea');
+        await page.getByLabel('Labels').fill('exclusive');
+        await Promise.all([page.waitForURL(url(`/properties/${id}`)), page.getByRole('button', { name: 'Save' }).click()]);
+        rec = (await api('GET', `/api/v1/properties/${id}`)).json.data;
+        assert.deepEqual(rec.features, ['sea_view']);
+        assert.deepEqual(rec.labels, ['exclusive']);
+        assert.equal(rec.owner_id, null);
+    });
+
     test('upload two photos and reorder them', async () => {
         await page.locator('#photo-files').setInputFiles([path.join(tmp, 'front.png'), path.join(tmp, 'garden.png')]);
         await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Upload' }).click()]);
@@ -124,6 +189,47 @@ describe('properties in the browser', { timeout: 180_000 }, () => {
         const photos = media.json.data.filter((m) => m.kind === 'photo').sort((a, b) => a.position - b.position);
         assert.deepEqual(photos.map((m) => m.id), [before[1], before[0]]);
         await page.screenshot({ path: path.join(SHOTS, 'property-page.png'), fullPage: true });
+    });
+
+    test('drag a photo to another place: the order is saved with the documents kept', async () => {
+        const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+        writeFileSync(path.join(tmp, 'plan.pdf'), pdf);
+        const doc = await page.evaluate(async ([u, bytes]) => {
+            const fd = new FormData();
+            fd.append('kind', 'document');
+            fd.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), 'plan.pdf');
+            const res = await fetch(u, { method: 'POST', body: fd,
+                headers: { 'X-CSRF-Token': document.querySelector('meta[name="csrf-token"]').content } });
+            return res.status;
+        }, [`/api/v1/properties/${id}/media`, [...pdf]]);
+        assert.equal(doc, 201);
+        await page.reload();
+        const items = page.locator('#gallery li[data-id]');
+        const before = await items.evaluateAll((lis) => lis.map((l) => Number(l.dataset.id)));
+        assert.equal(before.length, 2);
+        const from = await items.nth(1).locator('img').boundingBox();
+        const to = await items.nth(0).boundingBox();
+        await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(from.x + from.width / 2 - 10, from.y + from.height / 2, { steps: 5 });
+        await page.mouse.move(to.x + 10, to.y + to.height / 2, { steps: 20 });
+        await page.mouse.up();
+        await page.waitForSelector('#gallery[data-saved="yes"]');
+        assert.match(await page.locator('[data-gallery-status]').textContent(), /position 1 of 2/);
+        const after = await items.evaluateAll((lis) => lis.map((l) => Number(l.dataset.id)));
+        assert.deepEqual(after, [before[1], before[0]]);
+        const media = (await api('GET', `/api/v1/properties/${id}/media`)).json.data;
+        const photos = media.filter((m) => m.kind === 'photo').sort((a, b) => a.position - b.position);
+        assert.deepEqual(photos.map((m) => m.id), after, 'the server has the dragged order');
+        // The arrow buttons, with the keyboard, do the same.
+        await items.nth(0).getByRole('button', { name: /later/ }).focus();
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('#gallery li[data-id]')]
+            .map((l) => Number(l.dataset.id))) === want && document.querySelector('#gallery').dataset.saved === 'yes',
+        JSON.stringify(before));
+        const again = (await api('GET', `/api/v1/properties/${id}/media`)).json.data
+            .filter((m) => m.kind === 'photo').sort((a, b) => a.position - b.position);
+        assert.deepEqual(again.map((m) => m.id), before);
     });
 
     test('publish it, mark it sold, and see it leave the publications', async () => {
@@ -173,6 +279,79 @@ describe('properties in the browser', { timeout: 180_000 }, () => {
         assert.match(await item.textContent(), /price 42000000 within 35000000–45000000/);
         await page.goto(url(`/properties/${p.json.data.id}`));
         assert.match(await page.locator('#matches').textContent(), /Maria E2E/);
+    });
+
+    test('the batch bar: delete with undo, the deleted view, and delete for good with its confirmation', async () => {
+        const town = `Batchtown${randomBytes(3).toString('hex')}`;
+        const ids = [];
+        for (let i = 0; i < 3; i++) {
+            const p = await api('POST', '/api/v1/properties', { type: 'apartment', town });
+            assert.equal(p.status, 201);
+            ids.push(p.json.data.id);
+        }
+        const live = () => sql(`SELECT COUNT(*) FROM properties WHERE tenant_id = ${tenantId} AND town = '${town}' AND deleted_at IS NULL`);
+        const result = page.locator('[data-batch-result]');
+        await page.goto(url(`/properties?town=${town}`));
+        const bar = page.locator('[data-batch-bar]');
+        assert.equal(await bar.isHidden(), true, 'the bar waits for a ticked row');
+        await page.locator('tbody input[name="id"]').nth(0).check();
+        await page.locator('tbody input[name="id"]').nth(1).check();
+        assert.equal(await bar.locator('[data-selected-count]').textContent(), '2');
+        await Promise.all([page.waitForEvent('load'), bar.getByRole('button', { name: 'Delete' }).click()]);
+        await result.waitFor({ state: 'visible' });
+        assert.match(await result.textContent(), /2 properties deleted\./);
+        assert.equal(live(), '1');
+        await Promise.all([page.waitForEvent('load'), result.getByRole('button', { name: 'Undo' }).click()]);
+        assert.match(await result.textContent(), /2 properties restored\./);
+        assert.equal(live(), '3');
+        // Every property of the filter at once (the dialog is accepted).
+        await page.locator('tbody input[name="id"]').nth(0).check();
+        await bar.getByRole('checkbox', { name: 'All 3 matching the filter' }).check();
+        await Promise.all([page.waitForEvent('load'), bar.getByRole('button', { name: 'Delete' }).click()]);
+        assert.match(await result.textContent(), /3 properties deleted\./);
+        assert.equal(live(), '0');
+
+        await page.goto(url('/properties'));
+        await Promise.all([page.waitForURL(/deleted=1/), page.getByRole('link', { name: 'Deleted' }).click()]);
+        await page.goto(url(`/properties?deleted=1`));
+        await page.getByLabel('Town').fill(town);
+        // Filtering stays in the deleted view.
+        await Promise.all([page.waitForURL(new RegExp(`town=${town}&deleted=1`)), page.getByRole('button', { name: 'Filter' }).click()]);
+        assert.equal(await page.locator('tbody tr').count(), 3);
+        assert.equal(await page.locator('tbody a').count(), 0, 'a deleted listing has no page to link to');
+        assert.equal(await page.locator('tbody .badge.bad').first().textContent(), 'deleted');
+        assert.equal(await page.getByRole('button', { name: /Delete for good/ }).count(), 0, 'a manager cannot delete for good');
+        await page.locator('tbody input[name="id"]').nth(0).check();
+        await Promise.all([page.waitForEvent('load'), bar.getByRole('button', { name: 'Undo delete' }).click()]);
+        assert.match(await result.textContent(), /1 property restored\./);
+        assert.equal(live(), '1');
+        assert.equal(await page.locator('tbody tr').count(), 2);
+
+        // An admin deletes the other two for good, after confirming the count.
+        const admin = { email: `e2e-props-admin-${randomBytes(4).toString('hex')}@demo.localhost`, password: `Pw-${randomBytes(8).toString('hex')}` };
+        execFileSync(process.env.TS_CLI, ['-c', process.env.TS_CONF, 'user', 'create', '--tenant', 'demo', '--email', admin.email,
+            '--role', 'admin', '--password', admin.password, '--name', 'Property Admin'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+        await context.clearCookies();
+        await page.goto(url('/login'));
+        await page.getByLabel('Email').fill(admin.email);
+        await page.getByLabel('Password').fill(admin.password);
+        await Promise.all([page.waitForURL(url('/')), page.getByRole('button', { name: 'Log in' }).click()]);
+        await page.goto(url(`/properties?deleted=1&town=${town}`));
+        await page.getByRole('checkbox', { name: 'Select all' }).check();
+        await bar.getByRole('button', { name: /Delete for good/ }).click();
+        const dialog = page.getByRole('alertdialog');
+        await dialog.waitFor();
+        assert.match(await dialog.textContent(), /Delete 2 properties and their photos and documents for good\? This cannot be undone\./);
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        assert.equal(await dialog.isHidden(), true);
+        assert.equal(sql(`SELECT COUNT(*) FROM properties WHERE tenant_id = ${tenantId} AND town = '${town}'`), '3', 'cancel deletes nothing');
+        await bar.getByRole('button', { name: /Delete for good/ }).click();
+        await dialog.waitFor();
+        await page.screenshot({ path: path.join(SHOTS, 'property-hard-delete.png'), fullPage: true });
+        await Promise.all([page.waitForEvent('load'), dialog.getByRole('button', { name: 'Delete 2 properties for good' }).click()]);
+        assert.match(await result.textContent(), /2 properties deleted for good\./);
+        assert.equal(sql(`SELECT COUNT(*) FROM properties WHERE tenant_id = ${tenantId} AND town = '${town}'`), '1');
+        assert.equal(await page.locator('tbody tr').count(), 0);
     });
 
     test('the list shows the columns, and the map the filtered properties', async () => {

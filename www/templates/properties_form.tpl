@@ -26,7 +26,10 @@
       <input id="currency" name="currency" value="{{CURRENCY}}" placeholder="EUR" maxlength="3">
       <p class="error" data-for="currency" hidden></p></div>
   </div>
-  <div class="field"><label for="address">Address</label><input id="address" name="address" value="{{ADDRESS}}"></div>
+  <div class="cols">
+    <div class="field"><label for="address">Address</label><input id="address" name="address" value="{{ADDRESS}}"></div>
+    <div class="field"><label for="postal_code">Postal code</label><input id="postal_code" name="postal_code" value="{{POSTAL_CODE}}" autocomplete="postal-code"></div>
+  </div>
   <div class="cols">
     <div class="field"><label for="town">Town</label><input id="town" name="town" value="{{TOWN}}"></div>
     <div class="field"><label for="area">Area</label><input id="area" name="area" value="{{AREA}}"></div>
@@ -54,6 +57,33 @@
     <div class="field"><label for="plot_area">Plot area (m²)</label><input id="plot_area" name="plot_area" data-type="number" value="{{PLOT_AREA}}">
       <p class="error" data-for="plot_area" hidden></p></div>
   </div>
+  <div class="cols">
+    <div class="field picker" data-picker="/api/v1/relations">
+      <label for="owner-search">Owner <span class="optional">(a relation)</span></label>
+      <input type="hidden" name="owner_id" data-type="id" value="{{OWNER_VALUE}}" data-picker-value>
+      <input id="owner-search" type="text" role="combobox" autocomplete="off" aria-autocomplete="list"
+             aria-expanded="false" aria-controls="owner-options" aria-describedby="owner-hint"
+             data-picker-input data-field="owner_id" value="{{OWNER_LABEL}}">
+      <ul id="owner-options" class="picker-options" role="listbox" aria-label="Relations" data-picker-list hidden></ul>
+      <p class="hint" id="owner-hint" data-picker-status aria-live="polite">Type part of the name; empty means no owner.</p>
+      <p class="error" data-for="owner_id" hidden></p></div>
+    <div class="field"><label for="agent_id">Agent</label>
+      <select id="agent_id" name="agent_id" data-type="id"><option value="">Nobody</option>{{#AGENT_OPT}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{LABEL}}</option>{{/AGENT_OPT}}</select>
+      <p class="error" data-for="agent_id" hidden></p></div>
+  </div>
+  <fieldset class="field features" aria-describedby="features-hint">
+    <legend>Features</legend>
+    <p class="hint" id="features-hint">The agency's catalogue; labels in the other languages are shown beside each.</p>
+    {{#FEATURE_GROUP}}<fieldset class="feature-group" data-category="{{CATEGORY_CODE}}"><legend>{{CATEGORY}}</legend>
+      {{#FEATURE_OPT}}<label class="check"><input type="checkbox" name="features" value="{{CODE}}" data-type="set"{{#CHECKED}} checked{{/CHECKED}}> <span>{{LABEL}}{{#OTHER_LABEL}} <span class="muted small" lang="{{LANG}}">{{TEXT}}</span>{{/OTHER_LABEL}}</span></label>
+      {{/FEATURE_OPT}}</fieldset>
+    {{/FEATURE_GROUP}}
+    <p class="error" data-for="features" hidden></p>
+  </fieldset>
+  <div class="field"><label for="labels">Labels <span class="optional">(comma-separated)</span></label>
+    <input id="labels" name="labels" data-type="list" value="{{LABELS_TEXT}}" aria-describedby="labels-hint">
+    <p class="hint" id="labels-hint">For example: sea front, exclusive</p>
+    <p class="error" data-for="labels" hidden></p></div>
   <label class="check"><input type="checkbox" name="display_on_website" data-type="bool"{{#IS_DISPLAY_ON_WEBSITE}} checked{{/IS_DISPLAY_ON_WEBSITE}}> Show on the agency's website</label>
   {{#LANG}}<fieldset class="field"><legend>Description ({{CODE}})</legend>
     <label for="title-{{CODE}}">Title</label><input id="title-{{CODE}}" name="descriptions.{{CODE}}.title" value="{{DTITLE}}">

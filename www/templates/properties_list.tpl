@@ -23,14 +23,31 @@
   <div class="field"><label for="town">Town</label>
     <input id="town" name="town" value="{{TOWN}}"></div>
   <label class="check"><input type="checkbox" name="incomplete" value="1"{{#INCOMPLETE_ON}} checked{{/INCOMPLETE_ON}}> Incomplete only</label>
+  {{#DELETED_VIEW}}<input type="hidden" name="deleted" value="1">{{/DELETED_VIEW}}
   <div class="actions"><button type="submit">Filter</button></div>
 </form>
 
-<div id="results">
-  <div class="batch-bar">
-    <span>Selected: <output data-selected-count>0</output></span>
-    <button type="button" class="small danger" data-batch="delete">Delete</button>
+{{#DELETED_VIEW}}<p class="flash info">Deleted properties: they can be restored, or (by an admin) deleted for good with their files.</p>{{/DELETED_VIEW}}
+<div class="flash" role="status" aria-live="polite" data-batch-result hidden><span data-batch-result-text></span>
+  <button type="button" class="small" data-batch-undo hidden>Undo</button></div>
+<div class="flash warn" role="alertdialog" aria-modal="false" aria-labelledby="batch-confirm-text" data-batch-confirm hidden>
+  <p id="batch-confirm-text" data-batch-confirm-text></p>
+  <p class="error" data-batch-confirm-error hidden></p>
+  <div class="actions">
+    <button type="button" class="danger" data-batch-confirm-yes>Delete for good</button>
+    <button type="button" data-batch-confirm-no>Cancel</button>
   </div>
+</div>
+
+<form id="results" data-batch-form>
+  {{#MAY_BATCH}}<div class="batch-bar" data-batch-bar data-total="{{BATCH_TOTAL}}">
+    <span>Selected: <output data-selected-count>0</output></span>
+    {{#FILTER_SCOPE}}<label class="check small"><input type="checkbox" data-batch-all data-filter="{{FILTER_JSON}}" data-count="{{COUNT}}"> All {{COUNT}} matching the filter</label>{{/FILTER_SCOPE}}
+    {{#LIVE}}<button type="button" class="small danger" data-batch="delete">Delete</button>{{/LIVE}}
+    {{#BIN}}<button type="button" class="small" data-batch="restore">Undo delete</button>
+    {{#MAY_HARD}}<button type="button" class="small danger" data-batch="hard_delete">Delete for good…</button>{{/MAY_HARD}}{{/BIN}}
+    <p class="error" data-batch-error hidden></p>
+  </div>{{/MAY_BATCH}}
   <div class="table-wrap" role="region" aria-labelledby="page-title" tabindex="0">
   <table class="list">
     <caption class="visually-hidden">Properties</caption>
@@ -51,7 +68,7 @@
     <tbody>
     {{#PROPERTY}}<tr data-id="{{ID}}">
       <td class="check"><input type="checkbox" name="id" value="{{ID}}" aria-label="Select {{REF}}"></td>
-      <td><a href="/properties/{{ID}}">{{REF}}</a> <span class="muted small">{{TITLE_TEXT}}</span></td>
+      <td>{{#LINKED}}<a href="/properties/{{ID}}">{{REF}}</a>{{/LINKED}}{{#GONE}}{{REF}} <span class="badge bad">deleted</span>{{/GONE}} <span class="muted small">{{TITLE_TEXT}}</span></td>
       <td><span class="badge" data-status="{{STATUS}}">{{STATUS}}</span></td>
       <td>{{TYPE}}</td>
       <td>{{TOWN}}</td>
@@ -71,5 +88,5 @@
     <span>{{TOTAL}} properties</span>
     <span class="actions">{{#NEXT}}<a class="button small" href="{{HREF}}" rel="next">Next</a>{{/NEXT}}</span>
   </nav>
-</div>
+</form>
 <script src="/static/properties.js" defer></script>

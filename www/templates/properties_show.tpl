@@ -30,9 +30,10 @@
     <dt>Built / plot area</dt><dd>{{BUILT_AREA}} / {{PLOT_AREA}} m²</dd>
     <dt>GPS</dt><dd>{{LATITUDE}}, {{LONGITUDE}}</dd>
     <dt>Owner</dt><dd>{{OWNER_NAME}}</dd>
+    <dt>Agent</dt><dd>{{AGENT_NAME}}</dd>
     <dt>On the website</dt><dd>{{DISPLAY_ON_WEBSITE}}</dd>
     <dt>Web views / leads</dt><dd>{{WEB_VIEWS}} / {{LEAD_COUNT}}</dd>
-    <dt>Features</dt><dd>{{#FEATURE}}<span class="badge">{{CODE}}</span> {{/FEATURE}}</dd>
+    <dt>Features</dt><dd>{{#FEATURE}}<span class="badge" data-feature="{{CODE}}">{{FLABEL}}</span> {{/FEATURE}}</dd>
     <dt>Labels</dt><dd>{{#LABEL}}<span class="badge">{{TAG}}</span> {{/LABEL}}</dd>
   </dl>
 </section>
@@ -41,7 +42,9 @@
 <section class="card" aria-labelledby="gallery-title">
   <div class="card-head"><h2 id="gallery-title">Photos</h2></div>
   {{#NO_PHOTOS}}<p class="empty">No photos yet.</p>{{/NO_PHOTOS}}
-  <ul class="gallery" id="gallery" data-order-url="/api/v1/properties/{{ID}}/media/order">
+  <p class="hint" id="gallery-hint">Drag a photo to change the order, or use its arrow buttons.</p>
+  <p class="small" role="status" aria-live="polite" data-gallery-status></p>
+  <ul class="gallery" id="gallery" data-order-url="/api/v1/properties/{{ID}}/media/order" aria-describedby="gallery-hint">
     {{#PHOTO}}<li data-id="{{ID}}">
       <a href="{{LARGE}}"><img src="{{THUMB}}" alt="{{ALT}}" width="160"></a>
       {{#IS_IS_MAIN}}<span class="badge ok">Main</span>{{/IS_IS_MAIN}}{{#IS_IS_FLOOR_PLAN}}<span class="badge">Floor plan</span>{{/IS_IS_FLOOR_PLAN}}
@@ -60,8 +63,8 @@
     <p class="error" data-upload-error hidden></p>
     <div class="actions"><button type="submit">Upload</button></div>
   </form>
-  {{#DOCUMENT}}<p><a href="{{DOWNLOAD}}">{{ORIGINAL_NAME}}</a></p>{{/DOCUMENT}}
-  {{#LINK}}<p>{{KIND}}: <a href="{{URL}}" rel="noopener noreferrer">{{URL}}</a></p>{{/LINK}}
+  {{#DOCUMENT}}<p data-media-other="{{ID}}"><a href="{{DOWNLOAD}}">{{ORIGINAL_NAME}}</a></p>{{/DOCUMENT}}
+  {{#LINK}}<p data-media-other="{{ID}}">{{KIND}}: <a href="{{URL}}" rel="noopener noreferrer">{{URL}}</a></p>{{/LINK}}
 </section>
 
 <section class="card" aria-labelledby="desc-title">
