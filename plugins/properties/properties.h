@@ -216,6 +216,24 @@ int properties_project_list(ts_request_t *r);
 int properties_project_create(ts_request_t *r);
 int properties_project_show(ts_request_t *r);
 int properties_typology_create(ts_request_t *r);
+int properties_project_patch(ts_request_t *r);
+cJSON *properties_project_json(ts_request_t *r, int64_t id);   /* NULL: none (or failed) */
+void properties_tpl_fields(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *o);
+const char *properties_tpl_money(ts_request_t *r, const cJSON *price, const cJSON *currency);
+void properties_tpl_types(ts_request_t *r, ts_tpl_dict_t *d, const char *section, const char *current);
+void properties_form_project(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p);
+int properties_tpl_langs(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *descs);
+ts_db_result_t *properties_projects_rows(ts_request_t *r);
+static inline const char *
+properties_jstr(const cJSON *o, const char *k)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+int properties_typology_patch(ts_request_t *r);
+int properties_typology_delete(ts_request_t *r);
+int properties_page_projects(ts_request_t *r);
+int properties_page_project(ts_request_t *r);
+int properties_page_project_form(ts_request_t *r);
 int properties_duplicate(ts_request_t *r);
 int properties_project_files_list(ts_request_t *r);
 int properties_project_file_add(ts_request_t *r);

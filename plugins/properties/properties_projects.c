@@ -5,7 +5,8 @@
 #include <string.h>
 #include "properties.h"
 
-#define PROJECT_COLS "id, name, developer_id, type, availability, total_units, price_list_url," \
+#define PROJECT_COLS "id, name, developer_id, (SELECT d.name FROM relations d WHERE" \
+    " d.tenant_id = property_projects.tenant_id AND d.id = developer_id) AS developer_name, type, availability, total_units, price_list_url," \
     " documents_url, virtual_tour_url, CAST(latitude AS DOUBLE) AS latitude," \
     " CAST(longitude AS DOUBLE) AS longitude, descriptions, created_at, updated_at"
 
@@ -50,13 +51,17 @@ project_input(ts_request_t *r, const cJSON *in, project_t *p, cJSON *errors)
                 cJSON_AddStringToObject(errors, k, "no such relation");
             }
         } else if (strcmp(k, "type") == 0 || strcmp(k, "availability") == 0) {
+            /* The type may be cleared; a project is always of some availability. */
             const char *v = str_of(j);
-            if (v == NULL || strlen(v) > 32) {
+            bool may_clear = k[0] == 't' && cJSON_IsNull(j);
+            if (!may_clear && (v == NULL || *v == '\0' || strlen(v) > 32)) {
                 cJSON_AddStringToObject(errors, k, "a string of at most 32 characters");
             }
             *(k[0] == 't' ? &p->type : &p->availability) = v;
         } else if (strcmp(k, "total_units") == 0) {
-            if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 100000
+            if (cJSON_IsNull(j)) {
+                p->units = NULL;
+            } else if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 100000
                 || j->valuedouble != floor(j->valuedouble)) {
                 cJSON_AddStringToObject(errors, k, "a whole number from 0 to 100000");
             } else {
@@ -91,8 +96,8 @@ project_input(ts_request_t *r, const cJSON *in, project_t *p, cJSON *errors)
     }
 }
 
-static cJSON *
-project_json(ts_request_t *r, int64_t id)
+cJSON *
+properties_project_json(ts_request_t *r, int64_t id)
 {
     ts_db_result_t *res = ts_db_query(r, "SELECT " PROJECT_COLS " FROM property_projects WHERE"
                                          " tenant_id = {tenant} AND id = ? AND deleted_at IS NULL",
@@ -126,26 +131,38 @@ name_taken(ts_request_t *r, const char *name, int64_t except)
     return ts_db_rows(res) > 0;
 }
 
-int
-properties_project_create(ts_request_t *r)
+/* The body of a new project (id 0: the name is required) or of an edit of
+ * project id, checked into p; TS_OK or the refusal answered. */
+static int
+project_body(ts_request_t *r, const cJSON *in, int64_t id, project_t *p)
 {
-    const cJSON *in = ts_req_json(r);
     if (!cJSON_IsObject(in)) {
         return ts_resp_error(r, 400, "bad_body", "a JSON object is required", NULL);
     }
-    project_t p = { 0 };
     cJSON *errors = cJSON_CreateObject();
-    project_input(r, in, &p, errors);
-    if (p.name == NULL && cJSON_GetObjectItemCaseSensitive(errors, "name") == NULL) {
+    project_input(r, in, p, errors);
+    if (id == 0 && p->name == NULL && cJSON_GetObjectItemCaseSensitive(errors, "name") == NULL) {
         cJSON_AddStringToObject(errors, "name", "required");
     }
     if (cJSON_GetArraySize(errors) > 0) {
         return properties_validation_error(r, errors);
     }
     cJSON_Delete(errors);
-    if (name_taken(r, p.name, 0)) {
+    if (p->name && name_taken(r, p->name, id)) {
         return ts_resp_error(r, 409, "conflict", "a project with this name exists",
                              properties_one_error("name", "already in use"));
+    }
+    return TS_OK;
+}
+
+int
+properties_project_create(ts_request_t *r)
+{
+    const cJSON *in = ts_req_json(r);
+    project_t p = { 0 };
+    int rc = project_body(r, in, 0, &p);
+    if (rc != TS_OK) {
+        return rc;
     }
     if (ts_db_exec(r, "INSERT INTO property_projects (tenant_id, name, developer_id, type,"
                       " availability, total_units, price_list_url, documents_url, virtual_tour_url,"
@@ -157,17 +174,26 @@ properties_project_create(ts_request_t *r)
     }
     int64_t id = ts_db_insert_id(r);
     ts_audit(r, "property_project", id, "create", in);
-    cJSON *o = project_json(r, id);
+    cJSON *o = properties_project_json(r, id);
     return o ? ts_resp_data(r, 201, o) : TS_ERROR;
+}
+
+/* The projects by name, with the developer's name and the units counted. */
+ts_db_result_t *
+properties_projects_rows(ts_request_t *r)
+{
+    return ts_db_query(r, "SELECT j.id, j.name, j.developer_id, d.name AS developer_name, j.type,"
+        " j.availability, j.total_units, (SELECT COUNT(*) FROM properties p WHERE"
+        " p.tenant_id = j.tenant_id AND p.project_id = j.id AND p.deleted_at IS NULL) AS units"
+        " FROM property_projects j LEFT JOIN relations d ON d.tenant_id = j.tenant_id AND"
+        " d.id = j.developer_id WHERE j.tenant_id = {tenant} AND j.deleted_at IS NULL"
+        " ORDER BY j.name LIMIT 500", "");
 }
 
 int
 properties_project_list(ts_request_t *r)
 {
-    ts_db_result_t *res = ts_db_query(r, "SELECT j.id, j.name, j.developer_id, j.type, j.availability,"
-        " j.total_units, (SELECT COUNT(*) FROM properties p WHERE p.tenant_id = j.tenant_id AND"
-        " p.project_id = j.id AND p.deleted_at IS NULL) AS units FROM property_projects j WHERE"
-        " j.tenant_id = {tenant} AND j.deleted_at IS NULL ORDER BY j.name LIMIT 500", "");
+    ts_db_result_t *res = properties_projects_rows(r);
     if (res == NULL) {
         return TS_ERROR;
     }
@@ -196,8 +222,54 @@ properties_project_show(ts_request_t *r)
     if (rc != TS_OK) {
         return rc;
     }
-    cJSON *o = project_json(r, id);
+    cJSON *o = properties_project_json(r, id);
     return o ? ts_resp_data(r, 200, o) : TS_ERROR;
+}
+
+static bool
+colour_ok(const char *c)
+{
+    return c && strlen(c) == 7 && c[0] == '#' && strspn(c + 1, "0123456789abcdefABCDEF") == 6;
+}
+
+/* A typology's body: name (required for a new one, tid 0) and colour (null
+ * clears it), the name free in the project; TS_OK or the refusal answered. */
+static int
+typology_input(ts_request_t *r, int64_t pid, int64_t tid, const cJSON *in, const char **name,
+               const char **colour)
+{
+    if (!cJSON_IsObject(in)) {
+        return ts_resp_error(r, 400, "bad_body", "a JSON object is required", NULL);
+    }
+    const cJSON *nj = cJSON_GetObjectItemCaseSensitive(in, "name");
+    const cJSON *cj = cJSON_GetObjectItemCaseSensitive(in, "colour"), *j;
+    *name = str_of(nj);
+    *colour = str_of(cj);
+    cJSON *errors = cJSON_CreateObject();
+    cJSON_ArrayForEach(j, in) {
+        if (strcmp(j->string, "name") != 0 && strcmp(j->string, "colour") != 0) {
+            cJSON_AddStringToObject(errors, j->string, "unknown field");
+        }
+    }
+    if ((tid == 0 || nj) && (*name == NULL || **name == '\0' || strlen(*name) > 100)) {
+        cJSON_AddStringToObject(errors, "name", "required, at most 100 characters");
+    }
+    if (cj && !cJSON_IsNull(cj) && !colour_ok(*colour)) {
+        cJSON_AddStringToObject(errors, "colour", "a colour such as #1f6feb");
+    }
+    if (cJSON_GetArraySize(errors) > 0) {
+        return properties_validation_error(r, errors);
+    }
+    cJSON_Delete(errors);
+    ts_db_result_t *dup = *name ? ts_db_query(r, "SELECT 1 FROM property_typologies WHERE"
+                                                 " tenant_id = {tenant} AND project_id = ? AND"
+                                                 " name = ? AND id <> ?", "isi", pid, *name, tid)
+                                : NULL;
+    if (ts_db_rows(dup) > 0) {
+        return ts_resp_error(r, 409, "conflict", "the project has a typology of this name",
+                             properties_one_error("name", "already in use"));
+    }
+    return TS_OK;
 }
 
 /* POST /projects/{pid}/typologies {"name", "colour"}. */
@@ -209,26 +281,9 @@ properties_typology_create(ts_request_t *r)
     if (rc != TS_OK) {
         return rc;
     }
-    const cJSON *in = ts_req_json(r);
-    const char *name = str_of(cJSON_GetObjectItemCaseSensitive(in, "name"));
-    const char *colour = str_of(cJSON_GetObjectItemCaseSensitive(in, "colour"));
-    cJSON *errors = cJSON_CreateObject();
-    if (name == NULL || *name == '\0' || strlen(name) > 100) {
-        cJSON_AddStringToObject(errors, "name", "required, at most 100 characters");
-    }
-    if (colour != NULL && (strlen(colour) != 7 || colour[0] != '#'
-                           || strspn(colour + 1, "0123456789abcdefABCDEF") != 6)) {
-        cJSON_AddStringToObject(errors, "colour", "a colour such as #1f6feb");
-    }
-    if (cJSON_GetArraySize(errors) > 0) {
-        return properties_validation_error(r, errors);
-    }
-    cJSON_Delete(errors);
-    ts_db_result_t *dup = ts_db_query(r, "SELECT 1 FROM property_typologies WHERE tenant_id = {tenant}"
-                                         " AND project_id = ? AND name = ?", "is", id, name);
-    if (ts_db_rows(dup) > 0) {
-        return ts_resp_error(r, 409, "conflict", "the project has a typology of this name",
-                             properties_one_error("name", "already in use"));
+    const char *name, *colour;
+    if ((rc = typology_input(r, id, 0, ts_req_json(r), &name, &colour)) != TS_OK) {
+        return rc;
     }
     if (ts_db_exec(r, "INSERT INTO property_typologies (tenant_id, project_id, name, colour) VALUES"
                       " ({tenant}, ?, ?, ?)", "iss", id, name, colour) != TS_OK) {
@@ -299,4 +354,112 @@ properties_duplicate(ts_request_t *r)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "ids", ids);
     return ts_resp_data(r, 201, o);
+}
+
+/* PATCH /projects/{pid}: the fields present in the body, checked as on
+ * create; a name in use by another project is refused. */
+int
+properties_project_patch(ts_request_t *r)
+{
+    int64_t id;
+    int rc = properties_project_param(r, &id);
+    if (rc != TS_OK) {
+        return rc;
+    }
+    const cJSON *in = ts_req_json(r);
+    project_t p = { 0 };
+    if ((rc = project_body(r, in, id, &p)) != TS_OK) {
+        return rc;
+    }
+#define HAS(k) (int64_t) (cJSON_GetObjectItemCaseSensitive(in, k) != NULL)
+    if (ts_db_exec(r, "UPDATE property_projects SET name = IF(?, ?, name),"
+                      " developer_id = IF(?, ?, developer_id), type = IF(?, ?, type),"
+                      " availability = IF(?, ?, availability), total_units = IF(?, ?, total_units),"
+                      " price_list_url = IF(?, ?, price_list_url),"
+                      " documents_url = IF(?, ?, documents_url),"
+                      " virtual_tour_url = IF(?, ?, virtual_tour_url),"
+                      " latitude = IF(?, ?, latitude), longitude = IF(?, ?, longitude),"
+                      " descriptions = IF(?, ?, descriptions) WHERE tenant_id = {tenant} AND id = ?",
+                   "isisisisisisisisisisisi",
+                   HAS("name"), p.name, HAS("developer_id"), p.developer, HAS("type"), p.type,
+                   HAS("availability"), p.availability, HAS("total_units"), p.units,
+                   HAS("price_list_url"), p.price_list, HAS("documents_url"), p.documents,
+                   HAS("virtual_tour_url"), p.tour, HAS("latitude"), p.lat, HAS("longitude"), p.lng,
+                   HAS("descriptions"), p.descriptions, id) != TS_OK) {
+        return TS_ERROR;
+    }
+#undef HAS
+    if (ts_audit(r, "property_project", id, "update", in) != TS_OK) {
+        return TS_ERROR;
+    }
+    cJSON *o = properties_project_json(r, id);
+    return o ? ts_resp_data(r, 200, o) : TS_ERROR;
+}
+
+/* {tid} of project pid: TS_OK, or the 404 answered. */
+static int
+typology_param(ts_request_t *r, int64_t pid, int64_t *tid)
+{
+    if (ts_req_param_id(r, "tid", tid) != TS_OK) {
+        return ts_resp_error(r, 404, "not_found", "no such typology", NULL);
+    }
+    ts_db_result_t *res = ts_db_query(r, "SELECT 1 FROM property_typologies WHERE"
+                                         " tenant_id = {tenant} AND id = ? AND project_id = ?",
+                                      "ii", *tid, pid);
+    if (res == NULL) {
+        return TS_ERROR;
+    }
+    return ts_db_rows(res) ? TS_OK : ts_resp_error(r, 404, "not_found", "no such typology", NULL);
+}
+
+/* PATCH /projects/{pid}/typologies/{tid} {"name", "colour"} (either). */
+int
+properties_typology_patch(ts_request_t *r)
+{
+    int64_t pid, tid;
+    int rc = properties_project_param(r, &pid);
+    if (rc != TS_OK || (rc = typology_param(r, pid, &tid)) != TS_OK) {
+        return rc;
+    }
+    const cJSON *in = ts_req_json(r);
+    const char *name, *colour;
+    if ((rc = typology_input(r, pid, tid, in, &name, &colour)) != TS_OK) {
+        return rc;
+    }
+    const cJSON *cj = cJSON_GetObjectItemCaseSensitive(in, "colour");
+    if (ts_db_exec(r, "UPDATE property_typologies SET name = COALESCE(?, name),"
+                      " colour = IF(?, ?, colour) WHERE tenant_id = {tenant} AND id = ?",
+                   "sisi", name, (int64_t) (cj != NULL), colour, tid) != TS_OK
+        || ts_audit(r, "property_project", pid, "typology_update", in) != TS_OK) {
+        return TS_ERROR;
+    }
+    ts_db_result_t *res = ts_db_query(r, "SELECT id, project_id, name, colour FROM"
+                                         " property_typologies WHERE tenant_id = {tenant} AND id = ?",
+                                      "i", tid);
+    return ts_db_rows(res) == 1 ? ts_resp_data(r, 200, ts_db_row_json(r, res, 0)) : TS_ERROR;
+}
+
+/* DELETE /projects/{pid}/typologies/{tid}: its units and files stay in the
+ * project, of no typology. */
+int
+properties_typology_delete(ts_request_t *r)
+{
+    int64_t pid, tid;
+    int rc = properties_project_param(r, &pid);
+    if (rc != TS_OK || (rc = typology_param(r, pid, &tid)) != TS_OK) {
+        return rc;
+    }
+    if (ts_db_begin(r) != TS_OK
+        || ts_db_exec(r, "UPDATE properties SET typology_id = NULL WHERE tenant_id = {tenant}"
+                         " AND typology_id = ?", "i", tid) != TS_OK
+        || ts_db_exec(r, "UPDATE property_media SET typology_id = NULL WHERE tenant_id = {tenant}"
+                         " AND typology_id = ?", "i", tid) != TS_OK
+        || ts_db_exec(r, "DELETE FROM property_typologies WHERE tenant_id = {tenant} AND id = ?",
+                      "i", tid) != TS_OK
+        || ts_audit(r, "property_project", pid, "typology_delete", NULL) != TS_OK
+        || ts_db_commit(r) != TS_OK) {
+        ts_db_rollback(r);
+        return TS_ERROR;
+    }
+    return ts_resp_no_content(r);
 }

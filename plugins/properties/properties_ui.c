@@ -251,21 +251,40 @@ properties_page_map(ts_request_t *r)
     return ts_resp_page(r, 200, "properties_map.tpl", d);
 }
 
-static void
-types_and_more(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p)
+/* The property types (English labels) as options of section, current chosen. */
+void
+properties_tpl_types(ts_request_t *r, ts_tpl_dict_t *d, const char *section, const char *current)
 {
     ts_db_result_t *types = ts_db_query(r, "SELECT t.code, COALESCE((SELECT l.label FROM"
         " property_type_labels l WHERE l.tenant_id IN (0, {tenant}) AND l.code = t.code AND"
         " l.lang = 'en' ORDER BY l.tenant_id DESC LIMIT 1), t.code) AS label FROM property_types t"
         " WHERE t.tenant_id IN (0, {tenant}) ORDER BY t.position, t.code", "");
     for (size_t i = 0; i < ts_db_rows(types); i++) {
-        ts_tpl_dict_t *o = ts_tpl_section(d, "TYPE_OPT");
+        ts_tpl_dict_t *o = ts_tpl_section(d, section);
         ts_tpl_set(o, "VALUE", ts_db_get(types, i, "code"));
         ts_tpl_set(o, "LABEL", ts_db_get(types, i, "label"));
-        if (p && jstr(p, "type") && strcmp(jstr(p, "type"), ts_db_get(types, i, "code")) == 0) {
+        if (current && strcmp(current, ts_db_get(types, i, "code")) == 0) {
             ts_tpl_show(o, "SELECTED");
         }
     }
+}
+
+void
+properties_tpl_fields(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *o)
+{
+    dict_from(r, d, o);
+}
+
+const char *
+properties_tpl_money(ts_request_t *r, const cJSON *price, const cJSON *currency)
+{
+    return money(r, price, currency);
+}
+
+static void
+types_and_more(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p)
+{
+    properties_tpl_types(r, d, "TYPE_OPT", p ? jstr(p, "type") : NULL);
     static const char *const tx[][2] = { { "sale", "Sale" }, { "long_term_rent", "Long-term rent" },
                                          { "holiday_rent", "Holiday rent" } };
     for (size_t i = 0; i < 3; i++) {
@@ -276,18 +295,26 @@ types_and_more(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p)
             ts_tpl_show(o, "SELECTED");
         }
     }
+    properties_tpl_langs(r, d, p ? cJSON_GetObjectItemCaseSensitive(p, "descriptions") : NULL);
+}
+
+/* A LANG section (CODE, DTITLE, DTEXT) per tenant language, from descs. */
+int
+properties_tpl_langs(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *descs)
+{
     properties_settings_t s;
-    if (properties_settings_get(r, &s, false) == TS_OK) {
-        char *langs = ts_pstrdup(r->pool, s.languages), *save = NULL;
-        const cJSON *descs = p ? cJSON_GetObjectItemCaseSensitive(p, "descriptions") : NULL;
-        for (char *l = strtok_r(langs, ",", &save); l; l = strtok_r(NULL, ",", &save)) {
-            ts_tpl_dict_t *o = ts_tpl_section(d, "LANG");
-            const cJSON *one = cJSON_GetObjectItemCaseSensitive(descs, l);
-            ts_tpl_set(o, "CODE", l);
-            ts_tpl_set(o, "DTITLE", jstr(one, "title") ? jstr(one, "title") : "");
-            ts_tpl_set(o, "DTEXT", jstr(one, "text") ? jstr(one, "text") : "");
-        }
+    if (properties_settings_get(r, &s, false) != TS_OK) {
+        return TS_ERROR;
     }
+    char *langs = ts_pstrdup(r->pool, s.languages), *save = NULL;
+    for (char *l = strtok_r(langs, ",", &save); l; l = strtok_r(NULL, ",", &save)) {
+        ts_tpl_dict_t *o = ts_tpl_section(d, "LANG");
+        const cJSON *one = cJSON_GetObjectItemCaseSensitive(descs, l);
+        ts_tpl_set(o, "CODE", l);
+        ts_tpl_set(o, "DTITLE", jstr(one, "title") ? jstr(one, "title") : "");
+        ts_tpl_set(o, "DTEXT", jstr(one, "text") ? jstr(one, "text") : "");
+    }
+    return TS_OK;
 }
 
 /* "sea_view" → "Sea view". */
@@ -446,6 +473,7 @@ properties_page_form(ts_request_t *r)
     }
     feature_groups(r, d, p, s.languages);
     people_and_labels(r, d, p);
+    properties_form_project(r, d, p);
     return ts_resp_page(r, 200, "properties_form.tpl", d);
 }
 
@@ -583,6 +611,7 @@ properties_page_show(ts_request_t *r)
             ts_tpl_set(ts_tpl_section(row, "EBODY"), "TEXT", body);
         }
     }
+    properties_form_project(r, d, p);
     return ts_resp_page(r, 200, "properties_show.tpl", d);
 }
 

@@ -458,9 +458,20 @@
                 }
                 var fd = new FormData();
                 fd.append('file', f, f.name);
+                // The form's other choices (a project file's typology) go along.
+                form.querySelectorAll('select[name]').forEach(function (s) {
+                    if (s.value !== '') {
+                        fd.append(s.name, s.value);
+                    }
+                });
                 call('POST', form.getAttribute('action'), fd, true).then(function (res) {
                     if (res.ok) {
                         next();
+                    } else if (!err) {
+                        if (res.json && res.json.error) {
+                            res.json.error.message = f.name + ': ' + res.json.error.message;
+                        }
+                        showErrors(form, res);
                     } else {
                         err.textContent = f.name + ': ' + message(res);
                         err.hidden = false;
@@ -597,4 +608,24 @@
             document.getElementById('map-count').textContent = pts.length + ' properties on the map';
         });
     }
+
+    // A project's page: duplicate a unit (1 to 20 copies); a refusal shows
+    // beside the count.
+    document.querySelectorAll('form[data-duplicate]').forEach(function (form) {
+        form.addEventListener('submit', function (ev) {
+            ev.preventDefault();
+            var submit = form.querySelector('[type="submit"]');
+            var unit = form.querySelector('[name="unit"]').value;
+            var count = Number(form.querySelector('[name="count"]').value);
+            submit.disabled = true;
+            call('POST', '/api/v1/properties/' + encodeURIComponent(unit) + '/duplicate', { count: count }).then(function (res) {
+                submit.disabled = false;
+                if (res.ok) {
+                    window.location.reload();
+                } else {
+                    showErrors(form, res);
+                }
+            });
+        });
+    });
 }());

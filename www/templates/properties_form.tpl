@@ -71,6 +71,16 @@
       <select id="agent_id" name="agent_id" data-type="id"><option value="">Nobody</option>{{#AGENT_OPT}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{LABEL}}</option>{{/AGENT_OPT}}</select>
       <p class="error" data-for="agent_id" hidden></p></div>
   </div>
+  {{#PROJECT}}<div class="cols" data-project-part>
+    <div class="field"><span class="label">Project</span>
+      <a href="/properties/projects/{{PROJECT_ID}}" id="project-link">{{PROJECT_NAME}}</a>
+      <input type="hidden" name="project_id" data-type="id" value="{{PROJECT_ID}}">
+      <label class="check"><input type="checkbox" name="new_build" data-type="bool"{{#NB_CHECKED}} checked{{/NB_CHECKED}}> New build</label>
+      <p class="error" data-for="project_id" hidden></p></div>
+    <div class="field"><label for="typology_id">Typology</label>
+      <select id="typology_id" name="typology_id" data-type="id"><option value="">None</option>{{#TYPOLOGY_OPT}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{LABEL}}</option>{{/TYPOLOGY_OPT}}</select>
+      <p class="error" data-for="typology_id" hidden></p></div>
+  </div>{{/PROJECT}}
   <fieldset class="field features" aria-describedby="features-hint">
     <legend>Features</legend>
     <p class="hint" id="features-hint">The agency's catalogue; labels in the other languages are shown beside each.</p>

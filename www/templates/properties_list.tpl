@@ -7,6 +7,7 @@
   <div class="actions">
     <a class="button" href="/properties/map?{{MAP_QUERY}}">Map</a>
     <a class="button" href="/properties/mls-check">MLS status check</a>
+    <a class="button" href="/properties/projects">New-build projects</a>
     <a class="button primary" href="/properties/new">New property</a>
   </div>
 </div>

@@ -29,6 +29,7 @@
     <dt>Bedrooms / bathrooms</dt><dd>{{BEDS}} / {{BATHS}}</dd>
     <dt>Built / plot area</dt><dd>{{BUILT_AREA}} / {{PLOT_AREA}} m²</dd>
     <dt>GPS</dt><dd>{{LATITUDE}}, {{LONGITUDE}}</dd>
+    {{#PROJECT}}<dt>Project</dt><dd><a href="/properties/projects/{{PROJECT_ID}}" id="project-link">{{PROJECT_NAME}}</a></dd>{{/PROJECT}}
     <dt>Owner</dt><dd>{{OWNER_NAME}}</dd>
     <dt>Agent</dt><dd>{{AGENT_NAME}}</dd>
     <dt>On the website</dt><dd>{{DISPLAY_ON_WEBSITE}}</dd>

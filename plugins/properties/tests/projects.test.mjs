@@ -2,7 +2,7 @@
 // and duplicating a unit up to 20 copies.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, createProperty, show, sql, world } from './_props.mjs';
+import { api, createProperty, multipart, png, show, sql, world } from './_props.mjs';
 
 let w, other, developer;
 
@@ -56,4 +56,89 @@ test('a project with typologies and units; its name is unique', async () => {
     assert.equal(foreign.status, 404);
     const foreignUnit = await api('POST', '/api/v1/properties', { token: other.tok.admin, json: { type: 'apartment', project_id: pid } });
     assert.equal(foreignUnit.status, 422, 'another agency\'s project is no project');
+});
+
+test('a project is edited field by field; refusals name the field', async () => {
+    let res = await api('POST', '/api/v1/properties/projects', { token: w.tok.manager, json: {
+        name: 'Las Lomas', type: 'villa', total_units: 12, virtual_tour_url: 'https://tour.example/lomas' } });
+    assert.equal(res.status, 201, show(res));
+    const pid = res.json.data.id;
+    assert.equal(res.json.data.developer_name, null);
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}`, { token: w.tok.manager, json: {
+        developer_id: developer, availability: 'sold_out', total_units: null, type: null,
+        descriptions: { es: { title: 'Villas', text: 'Fase dos.' } } } });
+    assert.equal(res.status, 200, show(res));
+    const p = res.json.data;
+    assert.equal(p.name, 'Las Lomas', 'what the body leaves out is kept');
+    assert.equal(p.virtual_tour_url, 'https://tour.example/lomas');
+    assert.equal(p.developer_id, developer);
+    assert.equal(p.developer_name, 'Costa Builders SL');
+    assert.equal(p.availability, 'sold_out');
+    assert.equal(p.total_units, null);
+    assert.equal(p.type, null);
+    assert.equal(p.descriptions.es.text, 'Fase dos.');
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}`, { token: w.tok.manager, json: {
+        price_list_url: 'javascript:alert(1)', availability: '', total_units: 1.5, longitude: 200, owner: 1 } });
+    assert.equal(res.status, 422);
+    assert.deepEqual(Object.keys(res.json.error.fields).sort(),
+        ['availability', 'longitude', 'owner', 'price_list_url', 'total_units']);
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}`, { token: w.tok.manager, json: { name: 'Residencial Mar Azul' } });
+    assert.equal(res.status, 409);
+    assert.equal(res.json.error.fields.name, 'already in use');
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}`, { token: w.tok.manager, json: { name: 'Las Lomas' } });
+    assert.equal(res.status, 200, 'its own name is no conflict');
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}`, { token: w.tok.agent, json: { name: 'Mine' } });
+    assert.equal(res.status, 403);
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}`, { token: other.tok.admin, json: { name: 'Theirs' } });
+    assert.equal(res.status, 404);
+    const list = await api('GET', '/api/v1/properties/projects', { token: w.tok.viewer });
+    const row = list.json.data.find((x) => x.id === pid);
+    assert.equal(row.developer_name, 'Costa Builders SL');
+    assert.equal(row.availability, 'sold_out');
+});
+
+test('typologies are renamed, recoloured and deleted; their units and files stay', async () => {
+    let res = await api('POST', '/api/v1/properties/projects', { token: w.tok.manager, json: { name: 'Altos del Sol' } });
+    const pid = res.json.data.id;
+    const add = async (name) => (await api('POST', `/api/v1/properties/projects/${pid}/typologies`,
+        { token: w.tok.manager, json: { name, colour: '#00aa00' } })).json.data.id;
+    const a = await add('A'), b = await add('B');
+    const unit = await createProperty(w.tok.manager, { project_id: pid, typology_id: a });
+    const m = multipart({ typology_id: String(a) }, [{ filename: 'plan.png', type: 'image/png', data: png(300, 200) }]);
+    res = await api('POST', `/api/v1/properties/projects/${pid}/files`, { token: w.tok.manager, body: m.body,
+        headers: { 'content-type': m.type } });
+    assert.equal(res.status, 201, show(res));
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}/typologies/${a}`, { token: w.tok.manager,
+        json: { name: 'A — penthouse' } });
+    assert.equal(res.status, 200, show(res));
+    assert.equal(res.json.data.name, 'A — penthouse');
+    assert.equal(res.json.data.colour, '#00aa00', 'the colour is kept');
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}/typologies/${a}`, { token: w.tok.manager,
+        json: { colour: null } });
+    assert.equal(res.json.data.colour, null);
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}/typologies/${a}`, { token: w.tok.manager,
+        json: { name: '', colour: 'red', size: 3 } });
+    assert.equal(res.status, 422);
+    assert.deepEqual(Object.keys(res.json.error.fields).sort(), ['colour', 'name', 'size']);
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}/typologies/${a}`, { token: w.tok.manager, json: { name: 'B' } });
+    assert.equal(res.status, 409);
+    res = await api('PATCH', `/api/v1/properties/projects/${pid}/typologies/${a}`, { token: w.tok.agent, json: { name: 'Z' } });
+    assert.equal(res.status, 403);
+    res = await api('DELETE', `/api/v1/properties/projects/${pid}/typologies/${a}`, { token: other.tok.admin });
+    assert.equal(res.status, 404, 'another agency');
+    const elsewhere = (await api('POST', '/api/v1/properties/projects', { token: w.tok.manager, json: { name: 'Other project' } })).json.data.id;
+    res = await api('DELETE', `/api/v1/properties/projects/${elsewhere}/typologies/${a}`, { token: w.tok.manager });
+    assert.equal(res.status, 404, 'a typology of another project');
+    res = await api('DELETE', `/api/v1/properties/projects/${pid}/typologies/${a}`, { token: w.tok.manager });
+    assert.equal(res.status, 204);
+    const p = (await api('GET', `/api/v1/properties/projects/${pid}`, { token: w.tok.viewer })).json.data;
+    assert.deepEqual(p.typologies.map((t) => t.name), ['B']);
+    assert.equal(p.units.length, 1);
+    assert.equal(p.units[0].id, unit.id);
+    assert.equal(p.units[0].typology_id, null);
+    assert.equal(p.files.length, 1);
+    assert.equal(p.files[0].typology_id, null, 'the file stays, of the whole project');
+    res = await api('DELETE', `/api/v1/properties/projects/${pid}/typologies/${a}`, { token: w.tok.manager });
+    assert.equal(res.status, 404, 'gone');
+    assert.ok(b);
 });
