@@ -63,7 +63,7 @@ properties_page_projects(ts_request_t *r)
     if (ts_db_rows(res) == 0) {
         ts_tpl_show(d, "EMPTY");
     }
-    return ts_resp_page(r, 200, "properties_projects.tpl", d);
+    return ts_resp_page(r, 200, "properties/projects.tpl", d);
 }
 
 /* The typology options of a project (for a unit or a file), current chosen. */
@@ -163,6 +163,9 @@ project_units_and_files(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p)
         ts_tpl_set(row, "SIZE_TEXT", cJSON_IsNumber(size)
                    ? ts_psprintf(r->pool, "%.0f KB", (size->valuedouble + 1023) / 1024) : "—");
         ts_tpl_set(row, "FILE_NAME", properties_jstr(f, "original_name") ? properties_jstr(f, "original_name") : "file");
+        if (r->user->role >= TS_ROLE_MANAGER) {
+            ts_tpl_show(row, "FILE_EDIT");
+        }
         files++;
     }
     if (files == 0) {
@@ -234,7 +237,7 @@ properties_page_project(ts_request_t *r)
     }
     project_typologies(r, d, p);
     project_units_and_files(r, d, p);
-    return ts_resp_page(r, 200, "properties_project_show.tpl", d);
+    return ts_resp_page(r, 200, "properties/project.tpl", d);
 }
 
 /* GET /properties/projects/new and /properties/projects/{pid}/edit: one form
@@ -289,7 +292,7 @@ properties_page_project_form(ts_request_t *r)
         != TS_OK) {
         return TS_ERROR;
     }
-    return ts_resp_page(r, 200, "properties_project_form.tpl", d);
+    return ts_resp_page(r, 200, "properties/project_form.tpl", d);
 }
 
 /* The property form's project part: a new unit (?project_id=) or a unit

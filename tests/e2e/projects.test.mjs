@@ -82,6 +82,15 @@ describe('new-build projects in the browser', { timeout: 180_000 }, () => {
         assert.equal(await typ.count(), 1);
         assert.match(await typ.textContent(), /Type A, 2 bedrooms/);
 
+        // Rename it through its own form, then back.
+        await typ.locator('summary').click();
+        await typ.getByLabel('Name').fill('Type A');
+        await Promise.all([page.waitForEvent('load'), typ.getByRole('button', { name: 'Save typology' }).click()]);
+        assert.match(await typ.locator('strong').textContent(), /^Type A$/);
+        await typ.locator('summary').click();
+        await typ.getByLabel('Name').fill('Type A, 2 bedrooms');
+        await Promise.all([page.waitForEvent('load'), typ.getByRole('button', { name: 'Save typology' }).click()]);
+
         await Promise.all([page.waitForURL(url(`/properties/new?project_id=${pid}`)),
             page.getByRole('link', { name: 'New unit' }).click()]);
         assert.equal(await page.locator('#project-link').textContent(), project);

@@ -101,11 +101,11 @@
     <tbody>
     {{#FILE}}<tr data-id="{{ID}}"><td><a href="{{HREF}}" download>{{FILE_NAME}}</a></td><td>{{KIND}}</td><td>{{TYPOLOGY_NAME}}</td>
       <td class="num nowrap">{{SIZE_TEXT}}</td><td class="nowrap">{{CREATED_AT}}</td>
-      <td><button type="button" class="small danger" data-api-action data-method="DELETE" data-url="{{HREF}}" data-confirm="Delete this file?" aria-label="Delete {{FILE_NAME}}">Delete</button></td></tr>{{/FILE}}
+      <td>{{#FILE_EDIT}}<button type="button" class="small danger" data-api-action data-method="DELETE" data-url="{{HREF}}" data-confirm="Delete this file?" aria-label="Delete {{FILE_NAME}}">Delete</button>{{/FILE_EDIT}}</td></tr>{{/FILE}}
     </tbody>
   </table>
   </div>
-  <form class="form" method="post" action="/api/v1/properties/projects/{{ID}}/files" enctype="multipart/form-data" data-upload aria-labelledby="upload-title">
+  {{#MAY_EDIT}}<form class="form" method="post" action="/api/v1/properties/projects/{{ID}}/files" enctype="multipart/form-data" data-upload aria-labelledby="upload-title">
     <h3 id="upload-title">Add files</h3>
     <p class="flash error" role="alert" data-form-error hidden></p>
     <div class="cols">
@@ -117,6 +117,6 @@
         <p class="error" data-for="typology_id" hidden></p></div>
     </div>
     <div class="actions"><button type="submit">Upload</button></div>
-  </form>
+  </form>{{/MAY_EDIT}}
 </section>
 <script src="/static/properties.js" defer></script>
