@@ -25,17 +25,27 @@ availability_label(const char *code)
     return code ? code : "—";
 }
 
-/* The English label of a property type code (the code when it has none). */
+/* The English label of each property type code, read once per page. */
 static const char *
-type_label(ts_request_t *r, const char *code)
+type_label(ts_request_t *r, cJSON **labels, const char *code)
 {
     if (code == NULL) {
         return "—";
     }
-    ts_db_result_t *res = ts_db_query(r, "SELECT label FROM property_type_labels WHERE"
-                                         " tenant_id IN (0, {tenant}) AND code = ? AND lang = 'en'"
-                                         " ORDER BY tenant_id DESC LIMIT 1", "s", code);
-    return ts_db_rows(res) ? ts_db_get(res, 0, "label") : code;
+    if (*labels == NULL) {
+        *labels = cJSON_CreateObject();
+        ts_pool_cleanup_add(r->pool, (void (*)(void *)) cJSON_Delete, *labels);
+        ts_db_result_t *res = ts_db_query(r, "SELECT code, label FROM property_type_labels WHERE"
+                                             " tenant_id IN (0, {tenant}) AND lang = 'en'"
+                                             " ORDER BY tenant_id", "");
+        for (size_t i = 0; i < ts_db_rows(res); i++) {
+            /* The tenant's own label (read last) wins over the built-in one. */
+            cJSON_DeleteItemFromObjectCaseSensitive(*labels, ts_db_get(res, i, "code"));
+            cJSON_AddStringToObject(*labels, ts_db_get(res, i, "code"), ts_db_get(res, i, "label"));
+        }
+    }
+    const char *label = properties_jstr(*labels, code);
+    return label ? label : code;
 }
 
 int
@@ -46,6 +56,7 @@ properties_page_projects(ts_request_t *r)
         return TS_ERROR;
     }
     ts_tpl_dict_t *d = ts_tpl_dict(r);
+    cJSON *labels = NULL;
     ts_tpl_set(d, "TITLE", "New-build projects");
     ts_tpl_set_int(d, "TOTAL", (long long) ts_db_rows(res));
     if (r->user->role >= TS_ROLE_MANAGER) {
@@ -56,9 +67,12 @@ properties_page_projects(ts_request_t *r)
         cJSON *o = ts_db_row_json(r, res, i);
         properties_tpl_fields(r, row, o);
         cJSON_Delete(o);
-        ts_tpl_set(row, "TYPE_LABEL", type_label(r, ts_db_get(res, i, "type")));
+        ts_tpl_set(row, "TYPE_LABEL", type_label(r, &labels, ts_db_get(res, i, "type")));
         ts_tpl_set(row, "AVAILABILITY_LABEL", availability_label(ts_db_get(res, i, "availability")));
         ts_tpl_show(row, ts_db_get(res, i, "developer_name") ? "HAS_DEVELOPER" : "NO_DEVELOPER");
+        if (ts_db_get(res, i, "total_units")) {
+            ts_tpl_show(row, "HAS_TOTAL");
+        }
     }
     if (ts_db_rows(res) == 0) {
         ts_tpl_show(d, "EMPTY");
@@ -214,7 +228,8 @@ properties_page_project(ts_request_t *r)
     ts_tpl_dict_t *d = ts_tpl_dict(r);
     properties_tpl_fields(r, d, p);
     ts_tpl_set(d, "TITLE", properties_jstr(p, "name"));
-    ts_tpl_set(d, "TYPE_LABEL", type_label(r, properties_jstr(p, "type")));
+    cJSON *labels = NULL;
+    ts_tpl_set(d, "TYPE_LABEL", type_label(r, &labels, properties_jstr(p, "type")));
     ts_tpl_set(d, "AVAILABILITY_LABEL", availability_label(properties_jstr(p, "availability")));
     if (r->user->role >= TS_ROLE_MANAGER) {
         ts_tpl_show(d, "MAY_EDIT");
@@ -277,13 +292,22 @@ properties_page_project_form(ts_request_t *r)
     }
     properties_tpl_types(r, d, "TYPE_OPT", p ? properties_jstr(p, "type") : NULL);
     const char *avail = p ? properties_jstr(p, "availability") : "available";
+    bool known = false;
     for (size_t i = 0; i < sizeof(availability) / sizeof(availability[0]); i++) {
         ts_tpl_dict_t *o = ts_tpl_section(d, "AVAIL_OPT");
         ts_tpl_set(o, "VALUE", availability[i][0]);
         ts_tpl_set(o, "LABEL", availability[i][1]);
         if (avail && strcmp(avail, availability[i][0]) == 0) {
             ts_tpl_show(o, "SELECTED");
+            known = true;
         }
+    }
+    if (!known && avail) {
+        /* A value set through the API stays what it is. */
+        ts_tpl_dict_t *o = ts_tpl_section(d, "AVAIL_OPT");
+        ts_tpl_set(o, "VALUE", avail);
+        ts_tpl_set(o, "LABEL", avail);
+        ts_tpl_show(o, "SELECTED");
     }
     const cJSON *dev = p ? cJSON_GetObjectItemCaseSensitive(p, "developer_id") : NULL;
     ts_tpl_set(d, "DEVELOPER_VALUE", cJSON_IsNumber(dev) ? ts_psprintf(r->pool, "%.0f", dev->valuedouble) : "");

@@ -66,6 +66,7 @@ describe('new-build projects in the browser', { timeout: 180_000 }, () => {
         assert.equal(await input.getAttribute('aria-invalid'), 'true');
         assert.match(await input.getAttribute('aria-describedby'), /error-price_list_url/);
         assert.equal(await page.getByLabel('Name').inputValue(), project, 'nothing typed is lost');
+        await page.screenshot({ path: path.join(SHOTS, 'project-form.png'), fullPage: true });
         await input.fill('https://builder.example/prices.pdf');
         await Promise.all([page.waitForURL(/\/properties\/projects\/\d+$/), page.getByRole('button', { name: 'Save' }).click()]);
         pid = Number(new URL(page.url()).pathname.split('/').pop());
@@ -133,6 +134,7 @@ describe('new-build projects in the browser', { timeout: 180_000 }, () => {
         assert.match(await listed.textContent(), new RegExp(developer));
         assert.match(await listed.locator('[data-units]').textContent(), /^4 of 40/);
         assert.match(await listed.textContent(), /Under construction/);
+        await page.screenshot({ path: path.join(SHOTS, 'projects.png') });
 
         await page.goto(url(`/properties/projects/${pid}`));
         await Promise.all([page.waitForEvent('load'),

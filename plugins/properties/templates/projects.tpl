@@ -29,7 +29,7 @@
     <td>{{#HAS_DEVELOPER}}<a href="/relations/{{DEVELOPER_ID}}">{{DEVELOPER_NAME}}</a>{{/HAS_DEVELOPER}}{{#NO_DEVELOPER}}—{{/NO_DEVELOPER}}</td>
     <td>{{TYPE_LABEL}}</td>
     <td><span class="badge" data-availability="{{AVAILABILITY}}">{{AVAILABILITY_LABEL}}</span></td>
-    <td class="num" data-units>{{UNITS}} <span class="muted small">of {{TOTAL_UNITS}}</span></td>
+    <td class="num" data-units>{{UNITS}}{{#HAS_TOTAL}} <span class="muted small">of {{TOTAL_UNITS}}</span>{{/HAS_TOTAL}}</td>
   </tr>{{/PROJECT}}
   </tbody>
 </table>
