@@ -222,6 +222,7 @@ void properties_tpl_fields(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *o);
 const char *properties_tpl_money(ts_request_t *r, const cJSON *price, const cJSON *currency);
 void properties_tpl_types(ts_request_t *r, ts_tpl_dict_t *d, const char *section, const char *current);
 void properties_form_project(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p);
+void properties_list_project(ts_request_t *r, ts_tpl_dict_t *d);
 int properties_tpl_langs(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *descs);
 ts_db_result_t *properties_projects_rows(ts_request_t *r);
 static inline const char *

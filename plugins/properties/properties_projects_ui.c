@@ -347,3 +347,19 @@ properties_form_project(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *p)
                      cJSON_IsNumber(tj) ? (long long) tj->valuedouble : 0);
     cJSON_Delete(proj);
 }
+
+/* The properties list filtered on a project (?project_id=): which one, with
+ * the way back to its page and to every property. */
+void
+properties_list_project(ts_request_t *r, ts_tpl_dict_t *d)
+{
+    const char *q = ts_req_query(r, "project_id");
+    ts_db_result_t *res = q ? ts_db_query(r, "SELECT id, name FROM property_projects WHERE"
+                                             " tenant_id = {tenant} AND id = CAST(? AS SIGNED)"
+                                             " AND deleted_at IS NULL", "s", q) : NULL;
+    if (ts_db_rows(res) == 1) {
+        ts_tpl_dict_t *s = ts_tpl_section(d, "PROJECT_FILTER");
+        ts_tpl_set(s, "PROJECT_ID", ts_db_get(res, 0, "id"));
+        ts_tpl_set(s, "PROJECT_NAME", ts_db_get(res, 0, "name"));
+    }
+}

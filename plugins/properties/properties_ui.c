@@ -99,7 +99,7 @@ query_with(ts_request_t *r, const char *name, const char *v)
 {
     static const char *const keep[] = { "q", "status", "type", "town", "area", "incomplete",
                                         "missing", "mls_check", "label", "view", "sort",
-                                        "portal", "agent_id", "deleted", NULL };
+                                        "portal", "agent_id", "deleted", "project_id", NULL };
     char *out = ts_pstrdup(r->pool, "");
     for (int i = 0; keep[i]; i++) {
         const char *val = strcmp(keep[i], name) == 0 ? v : ts_req_query(r, keep[i]);
@@ -136,7 +136,7 @@ batch_bar(ts_request_t *r, ts_tpl_dict_t *d, long long total)
     if (ts_req_query(r, "view") == NULL && total > 0) {
         static const char *const names[] = { "q", "status", "type", "town", "area", "incomplete",
                                              "missing", "mls_check", "label", "portal",
-                                             "agent_id", NULL };
+                                             "agent_id", "project_id", NULL };
         cJSON *f = cJSON_CreateObject();
         for (int i = 0; names[i]; i++) {
             const char *v = ts_req_query(r, names[i]);
@@ -172,6 +172,7 @@ properties_page_list(ts_request_t *r)
         ts_tpl_show(d, "INCOMPLETE_ON");
     }
     batch_bar(r, d, pg.total);
+    properties_list_project(r, d);
     status_options(d, "STATUS_OPT", ts_req_query(r, "status"), true);
     /* Saved views as tabs: the built-in ones, then the caller's and shared. */
     static const char *const builtin[][2] = {

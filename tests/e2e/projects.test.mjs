@@ -112,6 +112,11 @@ describe('new-build projects in the browser', { timeout: 180_000 }, () => {
         assert.equal(await units.locator('a[href^="/properties/"]').count(), 4);
         assert.match(await units.first().textContent(), /290,000 EUR/);
         assert.match(await typ.textContent(), /units: 4/);
+        await Promise.all([page.waitForURL(url(`/properties?project_id=${pid}`)), page.locator('#units-in-list').click()]);
+        assert.match(await page.locator('#project-filter').textContent(), new RegExp(`Units of ${project}`));
+        assert.equal(await page.locator('#results tbody tr').count(), 4);
+        assert.equal(await page.locator('#results tbody tr a', { hasText: /\S/ }).count(), 4, 'each unit linked');
+        await page.goBack();
         assert.equal(await typ.locator('.swatch').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(31, 111, 235)');
     });
 

@@ -25,9 +25,11 @@
     <input id="town" name="town" value="{{TOWN}}"></div>
   <label class="check"><input type="checkbox" name="incomplete" value="1"{{#INCOMPLETE_ON}} checked{{/INCOMPLETE_ON}}> Incomplete only</label>
   {{#DELETED_VIEW}}<input type="hidden" name="deleted" value="1">{{/DELETED_VIEW}}
+  {{#PROJECT_FILTER}}<input type="hidden" name="project_id" value="{{PROJECT_ID}}">{{/PROJECT_FILTER}}
   <div class="actions"><button type="submit">Filter</button></div>
 </form>
 
+{{#PROJECT_FILTER}}<p class="flash info" id="project-filter">Units of <a href="/properties/projects/{{PROJECT_ID}}">{{PROJECT_NAME}}</a> · <a href="/properties">All properties</a></p>{{/PROJECT_FILTER}}
 {{#DELETED_VIEW}}<p class="flash info">Deleted properties: they can be restored, or (by an admin) deleted for good with their files.</p>{{/DELETED_VIEW}}
 <div class="flash" role="status" aria-live="polite" data-batch-result hidden><span data-batch-result-text></span>
   <button type="button" class="small" data-batch-undo hidden>Undo</button></div>

@@ -79,6 +79,7 @@
     </tbody>
   </table>
   </div>
+  <p class="small"><a href="/properties?project_id={{ID}}" id="units-in-list">The units in the properties list</a> (filters, batch actions, map)</p>
   {{#MAY_ADD_UNIT}}<form class="form toolbar" data-duplicate aria-labelledby="dup-title">
     <h3 id="dup-title">Duplicate a unit</h3>
     <p class="flash error" role="alert" data-form-error hidden></p>
