@@ -366,7 +366,7 @@ form_json(ts_request_t *r, contacts_kind_t kind, bool create)
 /* Fills the form from the record (edit), the posted values (after an error) or defaults. */
 static void
 form_fields_dict(ts_request_t *r, ts_tpl_dict_t *d, contacts_kind_t kind, const cJSON *rec,
-                 bool posted, const cJSON *errors)
+                 bool posted, const cJSON *errors, const cJSON *defs)
 {
     ts_pool_t *p = r->pool;
     for (const ui_field_t *f = form_fields; f->name; f++) {
@@ -427,6 +427,11 @@ form_fields_dict(ts_request_t *r, ts_tpl_dict_t *d, contacts_kind_t kind, const 
             shown = (f->kinds & kind) && (strcmp(e->string, f->name) == 0
                     || (strncmp(e->string, "preferences.", 12) == 0 && strcmp(e->string + 12, f->name) == 0));
         }
+        const cJSON *def;
+        cJSON_ArrayForEach(def, defs) {
+            shown = shown || (strncmp(e->string, "custom.", 7) == 0
+                              && strcmp(e->string + 7, contacts_json_str(def, "key")) == 0);
+        }
         if (!shown) {
             ts_tpl_set(ts_tpl_section(d, "ERRORS"), "MESSAGE", ts_psprintf(p, "%s: %s", e->string,
                                                                            cJSON_GetStringValue(e)));
@@ -450,7 +455,14 @@ form_page(ts_request_t *r, int status, contacts_kind_t kind, int64_t id, const c
                                 : ts_psprintf(p, "New %s", kind_label(kind, false)));
     ts_tpl_set(d, "ACTION", id ? ts_psprintf(p, "/%s/%lld", plural, (long long) id) : ts_psprintf(p, "/%s", plural));
     ts_tpl_set(d, "CANCEL", id ? ts_psprintf(p, "/%s/%lld", plural, (long long) id) : ts_psprintf(p, "/%s", plural));
-    form_fields_dict(r, d, kind, rec, posted, errors);
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    if (defs == NULL) {
+        return TS_ERROR;
+    }
+    ts_pool_cleanup_add(p, (void (*)(void *)) cJSON_Delete, defs);
+    form_fields_dict(r, d, kind, rec, posted, errors, defs);
+    ts_custom_fields_form_tpl(r, d, "CUSTOM", defs, cJSON_GetObjectItemCaseSensitive(rec, "custom"),
+                              posted, errors);
     return ts_resp_page(r, status, "contacts/form.tpl", d);
 }
 
@@ -483,12 +495,23 @@ ui_save(ts_request_t *r)
     }
     cJSON *in = form_json(r, kind, id == 0);
     ts_pool_cleanup_add(r->pool, (void (*)(void *)) cJSON_Delete, in);
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    if (defs == NULL) {
+        return TS_ERROR;
+    }
+    if (cJSON_GetArraySize(defs) > 0) {
+        cJSON_AddItemToObject(in, "custom", ts_custom_fields_from_form(r, defs, id == 0));
+    }
+    cJSON_Delete(defs);
     cJSON *fields = NULL;
     int64_t out = 0;
     if (ts_db_begin(r) != TS_OK) {
         return TS_ERROR;
     }
     int rc = contacts_record_save(r, contacts_kind_name(kind), in, id, &fields, &out);
+    if (rc == 0) {
+        rc = contacts_custom_check(r, kind, in, out, &fields);
+    }
     if (rc != 0) {
         ts_db_rollback(r);
         if (rc == 422) {
@@ -613,6 +636,13 @@ show_page(ts_request_t *r, int status, contacts_kind_t kind, int64_t id, const c
     }
     detail(d, "Tags", json_text_of(p, cJSON_GetObjectItemCaseSensitive(rec, "tags")));
     detail(d, "Notes", contacts_json_str(rec, "notes"));
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    const cJSON *custom = cJSON_GetObjectItemCaseSensitive(rec, "custom");
+    cJSON_ArrayForEach(e, defs) {
+        detail(d, ts_custom_field_label(r, e),
+               ts_custom_field_text(r, e, cJSON_GetObjectItemCaseSensitive(custom, contacts_json_str(e, "key"))));
+    }
+    cJSON_Delete(defs);
     detail(d, "Created", contacts_json_str(rec, "created_at"));
     /* The timeline: activities and field changes, newest first. */
     cJSON *tl = contacts_timeline(r, kind, id);

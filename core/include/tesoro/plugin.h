@@ -2,6 +2,7 @@
 #ifndef TESORO_PLUGIN_H
 #define TESORO_PLUGIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
@@ -218,6 +219,27 @@ int ts_lead_rescore_later(ts_request_t *r, int64_t lead_id);
  * `record`. TS_OK, or TS_DECLINED with *errors = {key: message} (caller owns). */
 int ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record,
                            cJSON *values, cJSON **errors);
+/* The kind's definitions (as GET /api/v1/fields/{kind} lists them) in the order
+ * the scripts define them; the caller owns the array; NULL on a database error. */
+cJSON *ts_custom_fields_defs(ts_request_t *r, const char *kind);
+/* A definition's label in the request's language (Accept-Language), else en,
+ * else any, else the key. */
+const char *ts_custom_field_label(ts_request_t *r, const cJSON *def);
+/* A value as text for a page: Yes/No, lists comma-separated, "" when unset. */
+const char *ts_custom_field_text(ts_request_t *r, const cJSON *def, const cJSON *v);
+/* Forms: one `section` row per field, named custom.KEY, with NAME, ID, LABEL,
+ * KEY, REQUIRED and one control section by type: INPUT (TYPE text, number,
+ * date or url; MODE; VALUE), SELECT (OPT: OPT_VALUE, OPT_LABEL, SELECTED),
+ * CHECKBOX (CHECKED; value "true"), CHECKS (OPT: ..., OPT_ID, CHECKED) or
+ * COMPUTED (VALUE); a control shows INVALID and the row ERROR (MESSAGE) when
+ * errors names custom.KEY. Values are the stored ones, or the posted form's. */
+void ts_custom_fields_form_tpl(ts_request_t *r, ts_tpl_dict_t *d, const char *section,
+                               const cJSON *defs, const cJSON *values, bool posted,
+                               const cJSON *errors);
+/* The posted custom.KEY fields as the API's `custom` object (numbers,
+ * booleans, lists by type; computed fields left out). Empty ones are left out
+ * on create and null (removed) on edit. The caller owns it. */
+cJSON *ts_custom_fields_from_form(ts_request_t *r, const cJSON *defs, bool create);
 
 /* Outgoing HTTP(S) through the SSRF guard: public addresses only (each
  * redirect hop checked), [fetch] limits on time and size. */
