@@ -297,6 +297,9 @@ void ts_http_handle(struct FCGX_Request *fcgx, ts_pool_t *pool);
 /* ---- templates (ts_tpl.cc) ---- */
 int ts_tpl_load_dir(const char *dir);
 int ts_tpl_render(ts_request_t *r, const char *name, ts_tpl_dict_t *d, ts_buf_t *out);
+/* {{>NAME}} in d's template expands `file` with the returned dictionary (one
+ * per call, in order; it does not see d's values). */
+ts_tpl_dict_t *ts_tpl_include(ts_tpl_dict_t *d, const char *name, const char *file);
 void ts_tpl_reset(void);
 
 /* ---- Lua scripting and integrations (ts_lua*.c, ts_fetch.c, ts_webhook.c) ---- */

@@ -222,10 +222,14 @@ ts_custom_fields_form_tpl(ts_request_t *r, ts_tpl_dict_t *d, const char *section
                           const cJSON *defs, const cJSON *values, bool posted, const cJSON *errors)
 {
     ts_pool_t *p = r->pool;
+    if (cJSON_GetArraySize(defs) == 0) {
+        return;
+    }
+    ts_tpl_dict_t *inc = ts_tpl_include(d, section, "custom_fields.tpl");
     const cJSON *def;
     cJSON_ArrayForEach(def, defs) {
         const char *key = def_str(def, "key"), *name = form_name(r, def);
-        ts_tpl_dict_t *row = ts_tpl_section(d, section);
+        ts_tpl_dict_t *row = ts_tpl_section(inc, "FIELD");
         ts_tpl_set(row, "NAME", name);
         ts_tpl_set(row, "ID", ts_psprintf(p, "custom-%s", key));
         ts_tpl_set(row, "LABEL", ts_custom_field_label(r, def));

@@ -178,9 +178,12 @@ field_fn_protected(lua_State *L)
  * for its end (a refused write rolls back, the log stays); one row per
  * script and field per transaction, with how many more failed. */
 static void
-log_failure(ts_request_t *r, const char *script, const char *event, const char *err)
+log_failure(ts_request_t *r, bool log, const char *script, const char *event, const char *err)
 {
     ts_req_core_t *c = TS_CORE(r);
+    if (!log) {
+        return;   /* a test run saves nothing, not even a log line */
+    }
     if (c->lua_failures == NULL) {
         c->lua_failures = cJSON_CreateArray();
         ts_pool_cleanup_add(r->pool, (void (*)(void *)) cJSON_Delete, c->lua_failures);
@@ -244,9 +247,9 @@ call_field(ts_lua_t *s, ts_request_t *r, const char *script, field_call_t *c, ch
 /* Checks and completes `values` (an object, changed in place) for a record
  * of `kind`: required, types, validate(value, record), compute(record).
  * Returns TS_OK, or TS_DECLINED with *errors {key: message}. */
-int
-ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, cJSON *values,
-                       cJSON **errors)
+static int
+check_fields(ts_request_t *r, const char *kind, const cJSON *record, cJSON *values,
+             cJSON **errors, bool log)
 {
     *errors = NULL;
     char err[1024];
@@ -268,7 +271,7 @@ ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, c
             field_call_t c = { index, "compute", NULL, record };
             if (call_field(s, r, script, &c, err, sizeof(err)) != TS_OK) {
                 msg = ts_pstrdup(r->pool, err);
-                log_failure(r, script ? script : "fields",
+                log_failure(r, log, script ? script : "fields",
                             ts_psprintf(r->pool, "field %s.%s compute", kind, key), err);
             } else {
                 cJSON_DeleteItemFromObjectCaseSensitive(values, key);
@@ -290,7 +293,7 @@ ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, c
             field_call_t c = { index, "validate", v, record };
             if (call_field(s, r, script, &c, err, sizeof(err)) != TS_OK) {
                 msg = ts_pstrdup(r->pool, err);
-                log_failure(r, script ? script : "fields",
+                log_failure(r, log, script ? script : "fields",
                             ts_psprintf(r->pool, "field %s.%s validate", kind, key), err);
             } else {
                 /* true or nil passes; false fails; a string is the message. */
@@ -315,6 +318,67 @@ ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, c
 }
 
 int
+ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, cJSON *values,
+                       cJSON **errors)
+{
+    return check_fields(r, kind, record, values, errors, true);
+}
+
+int
+ts_custom_fields_write(ts_request_t *r, const char *kind, const cJSON *given,
+                       const cJSON *record, cJSON **changed, cJSON **fields)
+{
+    *changed = NULL;
+    *fields = NULL;
+    ts_db_result_t *defs = ts_db_query(r, "SELECT field_key FROM custom_fields WHERE tenant_id ="
+                                          " {tenant} AND kind = ?", "s", kind);
+    if (defs == NULL) {
+        return TS_ERROR;
+    }
+    /* Without definitions custom stays a free-form object (older data, imports). */
+    if (ts_db_rows(defs) == 0) {
+        return TS_OK;
+    }
+    const cJSON *e, *keys = cJSON_IsObject(given) ? given : NULL;
+    cJSON_ArrayForEach(e, keys) {
+        bool known = false;
+        for (size_t i = 0; i < ts_db_rows(defs) && !known; i++) {
+            known = strcmp(ts_db_get(defs, i, "field_key"), e->string) == 0;
+        }
+        if (!known) {
+            if (*fields == NULL) {
+                *fields = cJSON_CreateObject();
+            }
+            cJSON_AddStringToObject(*fields, ts_psprintf(r->pool, "custom.%s", e->string),
+                                    "unknown field");
+        }
+    }
+    if (*fields != NULL) {
+        return TS_DECLINED;
+    }
+    const cJSON *stored = cJSON_GetObjectItemCaseSensitive(record, "custom");
+    cJSON *values = cJSON_IsObject(stored) ? cJSON_Duplicate(stored, 1) : cJSON_CreateObject();
+    cJSON *errors = NULL;
+    int rc = ts_custom_fields_check(r, kind, record, values, &errors);
+    if (rc == TS_DECLINED) {
+        cJSON_Delete(values);
+        *fields = cJSON_CreateObject();
+        cJSON_ArrayForEach(e, errors) {
+            cJSON_AddStringToObject(*fields, ts_psprintf(r->pool, "custom.%s", e->string),
+                                    cJSON_GetStringValue(e));
+        }
+        cJSON_Delete(errors);
+        return TS_DECLINED;
+    }
+    if (rc != TS_OK || cJSON_Compare(values, stored, 1)) {
+        cJSON_Delete(values);
+        return rc;
+    }
+    *changed = values;
+    return TS_OK;
+}
+
+int
 ts_lua_fields_test(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id, cJSON **out,
                    char *err, size_t errlen)
 {
@@ -325,7 +389,7 @@ ts_lua_fields_test(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id,
     cJSON *values = cJSON_IsObject(custom) ? cJSON_Duplicate(custom, 1) : cJSON_CreateObject();
     cJSON *errors = NULL;
     const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "kind"));
-    int rc = ts_custom_fields_check(r, kind ? kind : "lead", rec, values, &errors);
+    int rc = check_fields(r, kind ? kind : "lead", rec, values, &errors, false);
     cJSON_Delete(rec);
     if (rc == TS_ERROR) {
         cJSON_Delete(values);

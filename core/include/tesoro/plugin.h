@@ -219,6 +219,14 @@ int ts_lead_rescore_later(ts_request_t *r, int64_t lead_id);
  * `record`. TS_OK, or TS_DECLINED with *errors = {key: message} (caller owns). */
 int ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record,
                            cJSON *values, cJSON **errors);
+/* What a write path runs once the record is saved (same transaction): a key of
+ * `given` (the custom object the caller sent) that the kind does not define is
+ * refused once it has definitions; then the saved record's custom values
+ * (record's "custom") are checked. TS_OK, with *changed = the values to store
+ * when compute() changed them (else NULL); TS_DECLINED with *fields =
+ * {"custom.KEY": message}; TS_ERROR. The caller owns both. */
+int ts_custom_fields_write(ts_request_t *r, const char *kind, const cJSON *given,
+                           const cJSON *record, cJSON **changed, cJSON **fields);
 /* The kind's definitions (as GET /api/v1/fields/{kind} lists them) in the order
  * the scripts define them; the caller owns the array; NULL on a database error. */
 cJSON *ts_custom_fields_defs(ts_request_t *r, const char *kind);
@@ -227,12 +235,12 @@ cJSON *ts_custom_fields_defs(ts_request_t *r, const char *kind);
 const char *ts_custom_field_label(ts_request_t *r, const cJSON *def);
 /* A value as text for a page: Yes/No, lists comma-separated, "" when unset. */
 const char *ts_custom_field_text(ts_request_t *r, const cJSON *def, const cJSON *v);
-/* Forms: one `section` row per field, named custom.KEY, with NAME, ID, LABEL,
- * KEY, REQUIRED and one control section by type: INPUT (TYPE text, number,
- * date or url; MODE; VALUE), SELECT (OPT: OPT_VALUE, OPT_LABEL, SELECTED),
- * CHECKBOX (CHECKED; value "true"), CHECKS (OPT: ..., OPT_ID, CHECKED) or
- * COMPUTED (VALUE); a control shows INVALID and the row ERROR (MESSAGE) when
- * errors names custom.KEY. Values are the stored ones, or the posted form's. */
+/* Forms: {{>SECTION}} in the page's template becomes the inputs of the kind's
+ * fields (www/templates/custom_fields.tpl), named custom.KEY, labelled, one
+ * control by type (text, number, date and URL inputs, a drop-down, checkboxes
+ * for a multiselect, a checkbox for a boolean, a computed value read-only),
+ * each error of `errors` ("custom.KEY") beside its field. Values are the
+ * stored ones, or the posted form's when `posted`. */
 void ts_custom_fields_form_tpl(ts_request_t *r, ts_tpl_dict_t *d, const char *section,
                                const cJSON *defs, const cJSON *values, bool posted,
                                const cJSON *errors);

@@ -49,7 +49,7 @@ describe('forms and the record page', () => {
         assert.match(h, /<select id="f-custom-viewing_day" name="custom.viewing_day"><option value="">—<\/option><option value="saturday">saturday<\/option><option value="sunday">sunday<\/option><\/select>/);
         assert.match(h, /<input id="f-custom-move_date" name="custom.move_date" type="date"/);
         assert.match(h, /<input id="f-custom-has_pets" name="custom.has_pets" type="checkbox" value="true"> Has pets/);
-        assert.match(h, /<legend>Rooms wanted<\/legend>\s*<label for="custom-rooms-0"><input id="custom-rooms-0" name="custom.rooms" type="checkbox" value="study">/);
+        assert.match(h, /<legend>Rooms wanted<\/legend>\s*<label class="check" for="custom-rooms-0"><input id="custom-rooms-0" name="custom.rooms" type="checkbox" value="study">/);
         assert.match(h, /<input id="f-custom-nickname" name="custom.nickname" type="text"/);
         assert.match(h, /File label<\/span> <output id="f-custom-file_label">—<\/output>/, 'a computed field is shown, not typed');
         assert.ok(!/name="custom.vip"/.test(h), 'the contact field is not on the lead form');
