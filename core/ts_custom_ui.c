@@ -288,10 +288,15 @@ ts_custom_fields_form_tpl(ts_request_t *r, ts_tpl_dict_t *d, const char *section
             ts_tpl_set(ctl, "TYPE", is_number(def) ? "number" : is_type(def, "date") ? "date"
                                     : is_type(def, "url") ? "url" : "text");
             ts_tpl_set(ctl, "MODE", is_number(def) ? "decimal" : is_type(def, "url") ? "url" : "text");
+            if (is_number(def)) {
+                ts_tpl_show(ctl, "NUMBER");
+            }
         }
         if (err != NULL) {
             ts_tpl_show(ctl, "INVALID");
-            ts_tpl_set(ts_tpl_section(row, "ERROR"), "MESSAGE", err);
+            ts_tpl_set(row, "MESSAGE", err);
+        } else {
+            ts_tpl_show(row, "NO_ERROR");   /* the place a script's form puts one */
         }
     }
 }

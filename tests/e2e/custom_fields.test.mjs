@@ -1,4 +1,4 @@
-// Custom fields on the lead form in a real browser: a tenant's fields script
+// Custom fields on the lead form and the property form in a real browser: a tenant's fields script
 // defines them, the form shows an input per type with the script's labels, a
 // refused value is named beside its field with what was typed kept, and the
 // saved values show on the record page and come back into the edit form.
@@ -18,6 +18,10 @@ field{kind = "lead", key = "viewing_day", type = "select", label = "Viewing day"
 field{kind = "lead", key = "move_date", type = "date", label = "Move date"}
 field{kind = "lead", key = "has_pets", type = "boolean", label = "Has pets"}
 field{kind = "lead", key = "rooms", type = "multiselect", label = "Rooms wanted", options = {"study", "garage"}}
+field{kind = "property", key = "pool_size", type = "number", label = "Pool size",
+  validate = function(v, rec) return v > 0 or "must be positive" end}
+field{kind = "property", key = "view", type = "multiselect", label = "Views", options = {"sea", "mountain"}}
+field{kind = "property", key = "gated", type = "boolean", label = "Gated community"}
 `;
 
 let browser, page, errors, t, token;
@@ -89,5 +93,36 @@ test('the lead form takes custom values by type, names a refused one and shows t
     await page.getByLabel('Has pets').uncheck();
     await Promise.all([page.waitForURL(/\/leads\/\d+$/), page.getByRole('button', { name: 'Save' }).click()]);
     assert.equal(await value('Has pets'), 'No');
+    assert.deepEqual(errors, []);
+});
+
+test('the property form (sent by properties.js) takes custom values and shows the refusal beside the field', { timeout: 90_000 }, async () => {
+    await page.goto(url('/properties/new'));
+    await page.getByLabel('Type').selectOption('villa');
+    await page.getByLabel('Town').fill('Moraira');
+    await page.getByLabel('Pool size').fill('-3');
+    await page.getByRole('group', { name: 'Views' }).getByLabel('sea').check();
+    await page.getByRole('group', { name: 'Views' }).getByLabel('mountain').check();
+    await page.getByLabel('Gated community').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    const err = page.locator('[data-for="custom.pool_size"]');
+    await err.waitFor({ state: 'visible' });
+    assert.equal((await err.textContent()).trim(), 'must be positive');
+    assert.equal(await page.getByLabel('Pool size').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Town').inputValue(), 'Moraira', 'nothing typed is lost');
+    await page.getByLabel('Pool size').fill('28');
+    await Promise.all([page.waitForURL(/\/properties\/\d+$/), page.getByRole('button', { name: 'Save' }).click()]);
+    const id = page.url().split('/').pop();
+    const rec = await api('GET', `/api/v1/properties/${id}`, { token });
+    assert.deepEqual(rec.json.data.custom, { pool_size: 28, view: ['sea', 'mountain'], gated: true });
+    assert.match(await page.locator('dl.props').textContent(), /Views\s*sea, mountain/);
+    // Editing: unticking and emptying remove the values.
+    await page.goto(url(`/properties/${id}/edit`));
+    await page.getByLabel('Pool size').fill('');
+    await page.getByRole('group', { name: 'Views' }).getByLabel('sea').uncheck();
+    await page.getByLabel('Gated community').uncheck();
+    await Promise.all([page.waitForURL(/\/properties\/\d+$/), page.getByRole('button', { name: 'Save' }).click()]);
+    const after = await api('GET', `/api/v1/properties/${id}`, { token });
+    assert.deepEqual(after.json.data.custom, { view: ['mountain'], gated: false });
     assert.deepEqual(errors, []);
 });

@@ -32,8 +32,9 @@
         return res.json && res.json.error ? res.json.error.message : 'the request failed (' + res.status + ')';
     }
 
-    // A form's fields as the API's JSON: data-type number/money/bool, and
-    // "descriptions.en.title" names nest.
+    // A form's fields as the API's JSON: data-type number/money/bool/list, and
+    // "descriptions.en.title" names nest. Custom fields ("custom.KEY") make the
+    // whole `custom` object: an emptied one is left out (removed).
     function formJson(form) {
         var out = {};
         Array.prototype.forEach.call(form.elements, function (el) {
@@ -41,6 +42,20 @@
                 return;
             }
             var type = el.getAttribute('data-type');
+            var custom = el.name.indexOf('custom.') === 0;
+            if (custom) {
+                out.custom = out.custom || {};
+                if (el.value === '' && type !== 'bool') {
+                    return;
+                }
+            }
+            if (type === 'list') {
+                var key = el.name.split('.').pop();
+                if (el.checked) {
+                    (out.custom[key] = out.custom[key] || []).push(el.value);
+                }
+                return;
+            }
             var v;
             if (type === 'bool') {
                 v = el.checked;

@@ -48,8 +48,8 @@ describe('forms and the record page', () => {
         assert.match(h, /<label for="f-custom-mortgage">Mortgage approved<\/label>\s*<input id="f-custom-mortgage" name="custom.mortgage" type="number"/);
         assert.match(h, /<select id="f-custom-viewing_day" name="custom.viewing_day"><option value="">—<\/option><option value="saturday">saturday<\/option><option value="sunday">sunday<\/option><\/select>/);
         assert.match(h, /<input id="f-custom-move_date" name="custom.move_date" type="date"/);
-        assert.match(h, /<input id="f-custom-has_pets" name="custom.has_pets" type="checkbox" value="true"> Has pets/);
-        assert.match(h, /<legend>Rooms wanted<\/legend>\s*<label class="check" for="custom-rooms-0"><input id="custom-rooms-0" name="custom.rooms" type="checkbox" value="study">/);
+        assert.match(h, /<input id="f-custom-has_pets" name="custom.has_pets" type="checkbox" value="true" data-type="bool"> Has pets/);
+        assert.match(h, /<legend>Rooms wanted<\/legend>\s*<label class="check" for="custom-rooms-0"><input id="custom-rooms-0" name="custom.rooms" type="checkbox" value="study" data-type="list">/);
         assert.match(h, /<input id="f-custom-nickname" name="custom.nickname" type="text"/);
         assert.match(h, /File label<\/span> <output id="f-custom-file_label">—<\/output>/, 'a computed field is shown, not typed');
         assert.ok(!/name="custom.vip"/.test(h), 'the contact field is not on the lead form');
@@ -74,10 +74,10 @@ describe('forms and the record page', () => {
         assert.match(showPage.text, /<dt>Rooms wanted<\/dt><dd>study, garage<\/dd>/);
         assert.match(showPage.text, /<dt>File label<\/dt><dd>Typed file<\/dd>/);
         const edit = await get(`/leads/${id}/edit`);
-        assert.match(edit.text, /name="custom.mortgage" type="number" inputmode="decimal" step="any" value="125000.5"/);
+        assert.match(edit.text, /name="custom.mortgage" type="number" inputmode="decimal" step="any" value="125000.5" data-type="number"/);
         assert.match(edit.text, /<option value="sunday" selected>/);
-        assert.match(edit.text, /name="custom.has_pets" type="checkbox" value="true" checked>/);
-        assert.match(edit.text, /value="garage" checked>/);
+        assert.match(edit.text, /name="custom.has_pets" type="checkbox" value="true" checked data-type="bool">/);
+        assert.match(edit.text, /value="garage" checked data-type="list">/);
         // Unticking and emptying on edit clears them.
         const e = await post(`/leads/${id}`, { _csrf: csrf, first_name: 'Form', last_name: 'Typed',
             status: 'prospect', stage: 'neutral', 'custom.mortgage': '', 'custom.viewing_day': '' });
@@ -90,9 +90,9 @@ describe('forms and the record page', () => {
         const r = await post('/leads', { _csrf: csrf, first_name: 'Refused', last_name: 'Formcheck',
             'custom.mortgage': '-5', 'custom.move_date': 'soon', 'custom.nickname': 'Kept' });
         assert.equal(r.status, 422, show(r));
-        assert.match(r.text, /name="custom.mortgage" type="number" inputmode="decimal" step="any" value="-5" aria-invalid="true" aria-describedby="f-custom-mortgage-error">/);
-        assert.match(r.text, /<p class="error" id="f-custom-mortgage-error">cannot be negative<\/p>/);
-        assert.match(r.text, /<p class="error" id="f-custom-move_date-error">must be a date YYYY-MM-DD<\/p>/);
+        assert.match(r.text, /name="custom.mortgage" type="number" inputmode="decimal" step="any" value="-5" data-type="number" aria-invalid="true" aria-describedby="f-custom-mortgage-error">/);
+        assert.match(r.text, /<p class="error" id="f-custom-mortgage-error" data-for="custom.mortgage">cannot be negative<\/p>/);
+        assert.match(r.text, /<p class="error" id="f-custom-move_date-error" data-for="custom.move_date">must be a date YYYY-MM-DD<\/p>/);
         assert.match(r.text, /name="custom.nickname" type="text" inputmode="text" step="any" value="Kept"/);
         assert.equal(Number(q(`SELECT COUNT(*) FROM contacts WHERE tenant_id = ${tid()} AND last_name = 'Formcheck'`)[0][0]), 0);
     });

@@ -71,8 +71,8 @@ describe('the pages', () => {
         const bad = await post('/deals/new', { _csrf: csrf, name: 'Form deal', type: 'buy', contact,
             'custom.deposit': '-4' });
         assert.equal(bad.status, 422, show(bad));
-        assert.match(bad.text, /value="-4" aria-invalid="true" aria-describedby="f-custom-deposit-error"/);
-        assert.match(bad.text, /<p class="error" id="f-custom-deposit-error">cannot be negative<\/p>/);
+        assert.match(bad.text, /value="-4" data-type="number" aria-invalid="true" aria-describedby="f-custom-deposit-error"/);
+        assert.match(bad.text, /<p class="error" id="f-custom-deposit-error" data-for="custom.deposit">cannot be negative<\/p>/);
         const ok = await post('/deals/new', { _csrf: csrf, name: 'Form deal', type: 'buy', contact,
             'custom.deposit': '2000', 'custom.finance': 'cash' });
         assert.equal(ok.status, 303, show(ok));
@@ -89,7 +89,7 @@ describe('the pages', () => {
         assert.match(page.text, /<form method="post" action="\/deals\/\d+\/custom"/);
         const bad = await post(`/deals/${id}/custom`, { _csrf: csrf, custom_form: '1', 'custom.deposit': '-2', 'custom.finance': 'cash' });
         assert.equal(bad.status, 422, show(bad));
-        assert.match(bad.text, /<p class="error" id="f-custom-deposit-error">cannot be negative<\/p>/);
+        assert.match(bad.text, /<p class="error" id="f-custom-deposit-error" data-for="custom.deposit">cannot be negative<\/p>/);
         assert.match(bad.text, /<option value="cash" selected>/, 'what was typed comes back');
         const ok = await post(`/deals/${id}/custom`, { _csrf: csrf, custom_form: '1', 'custom.deposit': '25',
             'custom.notary_booked': 'true' });
