@@ -27,6 +27,7 @@ flash_text(const char *code)
         { "script_rolled_back", "Rolled back: the old code is in effect as a new version." },
         { "webhook_created", "Webhook created." },
         { "webhook_deleted", "Webhook deleted." },
+        { "webhook_saved", "Webhook saved." },
         { "webhook_enabled", "Webhook enabled: events are sent again." },
         { "webhook_disabled", "Webhook disabled: no events are sent until it is enabled." },
         { "delivery_retried", "Delivery queued for another try." },

@@ -14,7 +14,8 @@
   {{#WEBHOOK}}<tr data-webhook="{{ID}}">
     <td>{{NAME}}</td><td class="wrap">{{URL}}</td><td class="wrap">{{EVENTS}}</td>
     <td><span class="badge" data-status="{{STATE}}">{{STATE}}</span></td><td class="num">{{FAILED}}</td>
-    <td class="nowrap"><a class="button small" href="/settings/webhooks/{{ID}}/deliveries">Deliveries</a>
+    <td class="nowrap"><a class="button small" href="/settings/webhooks/{{ID}}">Edit</a>
+      <a class="button small" href="/settings/webhooks/{{ID}}/deliveries">Deliveries</a>
       <form method="post" action="/settings/webhooks/{{ID}}/active" class="inline">
         <input type="hidden" name="_csrf" value="{{CSRF}}"><input type="hidden" name="active" value="{{TOGGLE_TO}}">
         <button type="submit" class="small">{{TOGGLE}}</button></form>
