@@ -26,6 +26,12 @@ contacts_import_custom_load(ts_request_t *r, contacts_import_kind_t k)
     return c;
 }
 
+const cJSON *
+contacts_import_custom_defs(const contacts_import_custom_t *c)
+{
+    return c->defs;
+}
+
 static const cJSON *
 def_of(const contacts_import_custom_t *c, const char *key)
 {

@@ -11,6 +11,8 @@ typedef struct contacts_import_custom contacts_import_custom_t;
 
 /* The kind's definitions, loaded once per preview or job run; NULL on a database error. */
 contacts_import_custom_t *contacts_import_custom_load(ts_request_t *r, contacts_import_kind_t k);
+/* The definitions loaded (an array as GET /api/v1/fields/{kind} lists them). */
+const cJSON *contacts_import_custom_defs(const contacts_import_custom_t *c);
 /* Types rec's custom values (a custom.<key> cell is text until here) and
  * runs the checks; computed values are filled into rec. A column mapped to a
  * key the tenant does not define, or a refused value, adds an error naming

@@ -125,11 +125,51 @@ options(ts_request_t *r, ts_tpl_dict_t *d, const char *section, const char *cons
     }
 }
 
+/* The custom.KEY filters of the query string (names checked to be such, the
+ * values decoded), at most 10: the list keeps them in its links and views. */
+static size_t
+custom_query(ts_request_t *r, const char **names, const char **values, size_t max)
+{
+    size_t n = 0;
+    for (const char *q = r->query; q != NULL && *q && n < max; ) {
+        size_t len = strcspn(q, "&"), nlen = strcspn(q, "=&");
+        if (nlen > 7 && nlen < 80 && strncmp(q, "custom.", 7) == 0
+            && strspn(q + 7, "abcdefghijklmnopqrstuvwxyz0123456789_") == nlen - 7) {
+            const char *name = ts_pstrndup(r->pool, q, nlen), *v = ts_req_query(r, name);
+            if (v != NULL && *v) {
+                names[n] = name;
+                values[n++] = v;
+            }
+        }
+        q += len + (q[len] == '&');
+    }
+    return n;
+}
+
+/* The f_custom fields a form carries back ("custom.KEY=VALUE") into filters. */
+static void
+custom_filters_of_form(ts_request_t *r, cJSON *filters)
+{
+    const char *vals[10];
+    size_t n = ts_req_form_values(r, "f_custom", vals, 10);
+    for (size_t i = 0; i < n && i < 10; i++) {
+        const char *eq = strchr(vals[i], '=');
+        if (eq != NULL && strncmp(vals[i], "custom.", 7) == 0) {
+            cJSON_AddStringToObject(filters, ts_pstrndup(r->pool, vals[i], (size_t) (eq - vals[i])), eq + 1);
+        }
+    }
+}
+
 /* The list's current filters as a query string (without cursor), for links. */
 static char *
 list_query(ts_request_t *r, const char *skip)
 {
     char *q = "";
+    const char *cn[10], *cv[10];
+    size_t nc = custom_query(r, cn, cv, 10);
+    for (size_t i = 0; i < nc; i++) {
+        q = ts_psprintf(r->pool, "%s%s%s=%s", q, *q ? "&" : "", cn[i], ts_url_encode(r->pool, cv[i]));
+    }
     const char *names[] = { "q", "status", "stage", "source", "tag", "agent_id", "type", "view", "sort", NULL };
     for (int i = 0; names[i]; i++) {
         const char *v = ts_req_query(r, names[i]);
@@ -230,6 +270,13 @@ ui_list(ts_request_t *r)
             ts_tpl_set(h, "KEEP_NAME", ts_psprintf(p, "f_%s", filter_names[i]));
             ts_tpl_set(h, "KEEP_VALUE", v);
         }
+    }
+    const char *cn[10], *cv[10];
+    size_t nc = custom_query(r, cn, cv, 10);
+    for (size_t i = 0; i < nc; i++) {
+        ts_tpl_dict_t *h = ts_tpl_section(d, "KEEP");
+        ts_tpl_set(h, "KEEP_NAME", "f_custom");
+        ts_tpl_set(h, "KEEP_VALUE", ts_psprintf(p, "%s=%s", cn[i], cv[i]));
     }
     cJSON *fields = NULL;
     contacts_page_t pg;
@@ -820,6 +867,7 @@ ui_save_view(ts_request_t *r)
             cJSON_AddStringToObject(filters, filter_names[i], v);
         }
     }
+    custom_filters_of_form(r, filters);
     /* The column chooser's choice, "name,status,...": the view keeps it. */
     const char *cols = form_value(r, "columns");
     if (*cols) {
@@ -894,6 +942,7 @@ ui_batch(ts_request_t *r)
                 cJSON_AddStringToObject(filters, filter_names[i], v);
             }
         }
+        custom_filters_of_form(r, filters);
         contacts_listctx_t lc = { .filters = filters, .ignore_query = true };
         size_t nf = 0;
         int lrc = contacts_list_ids(r, kind, &lc, UI_BATCH_FILTER_MAX, &ids, &nf, &fields);

@@ -24,7 +24,7 @@ field{kind = "contact", key = "boom", type = "number", label = "Boom",
   validate = function(v, rec) error("the checker broke") end}
 `;
 
-let t, token, jar, csrf;
+let t, token, jar, csrf, adminJar, adminCsrf;
 before(async () => {
     t = newTenant('cfui');
     token = await adminToken(t);
@@ -33,7 +33,11 @@ before(async () => {
     const agent = newUser(t, 'agent', { name: 'Custom Agent' });
     jar = await session(t, agent);
     csrf = await sessionCsrf(t, jar);
+    adminJar = await session(t, t.admin);
+    adminCsrf = await sessionCsrf(t, adminJar);
 });
+// The admin's pages: the records and imports made with the admin's token are theirs.
+const adminGet = (path) => request('GET', path, { host: t.host, jar: adminJar });
 
 const post = (path, form) => request('POST', path, { host: t.host, jar, form });
 const get = (path, headers) => request('GET', path, { host: t.host, jar, headers });
@@ -170,6 +174,19 @@ describe('CSV import', () => {
         assert.match(text, /^"4","5","invalid","","custom\.move_date",".*must be a date YYYY-MM-DD"\r?$/m);
     });
 
+    test('the mapping offers the tenant\'s custom fields, labelled, in the API and the wizard', async () => {
+        const f = await call('GET', '/api/v1/imports/fields?kind=leads');
+        const mortgage = f.json.data.find((x) => x.name === 'custom.mortgage');
+        assert.deepEqual(mortgage, { name: 'custom.mortgage', label: 'Mortgage approved', type: 'money', custom: true });
+        assert.deepEqual(f.json.data.find((x) => x.name === 'custom.viewing_day').values, ['saturday', 'sunday']);
+        assert.ok(!f.json.data.some((x) => x.name === 'custom.vip'), 'a contact field is not offered for leads');
+        const imp = await upload('leads', 'first_name,Hipoteca\nAna,100\n');
+        const page = await adminGet(`/imports/${imp.id}`);
+        assert.equal(page.status, 200, show(page));
+        assert.match(page.text, /<option value="custom.mortgage">Mortgage approved \(custom.mortgage\)<\/option>/);
+        assert.ok(!page.text.includes('value="custom.hipoteca"'), 'no free-form custom field once the tenant defines them');
+    });
+
     test('a column mapped to a key the tenant does not define is refused in every row', async () => {
         const imp = await upload('leads', 'first_name,last_name,custom.shoe_size\nZed,Unknownkey,42\n');
         const pv = await call('POST', `/api/v1/imports/${imp.id}/preview`, {});
@@ -227,6 +244,34 @@ describe('list filters', () => {
         assert.equal(other.status, 422, 'a lead field is unknown on contacts');
     });
 
+    test('saved views keep custom filters; an unknown one is refused naming it', async () => {
+        const v = await call('POST', '/api/v1/views', { list: 'leads', name: 'Sunday viewers',
+            filters: { q: 'Filtered', 'custom.viewing_day': 'sunday', 'custom.mortgage_min': '600' } });
+        assert.equal(v.status, 201, show(v));
+        const r = await call('GET', `/api/v1/leads?view=${v.json.data.id}`);
+        assert.deepEqual(r.json.data.map((x) => x.first_name), ['High']);
+        const bad = await call('POST', '/api/v1/views', { list: 'leads', name: 'Bad', filters: { 'custom.shoe_size': '4' } });
+        assert.equal(bad.status, 422, show(bad));
+        assert.equal(bad.json.error.fields['filters.custom.shoe_size'], 'unknown field');
+    });
+
+    test('the list page filters on custom values and keeps them in its links and saved views', async () => {
+        const page = await adminGet('/leads?q=Filtered&custom.viewing_day=sunday');
+        assert.equal(page.status, 200, show(page));
+        assert.ok(page.text.includes('>Mid Filtered<') && page.text.includes('>High Filtered<') && !page.text.includes('>Low Filtered<'),
+            'only the matching rows');
+        assert.match(page.text, /href="\/api\/v1\/leads.csv\?custom.viewing_day=sunday&amp;q=Filtered"/);
+        assert.match(page.text, /<input type="hidden" name="f_custom" value="custom.viewing_day=sunday">/);
+        const saved = await request('POST', '/leads/views', { host: t.host, jar: adminJar, form: { _csrf: adminCsrf,
+            name: 'Sundays from the page', f_q: 'Filtered', f_custom: 'custom.viewing_day=sunday' } });
+        assert.equal(saved.status, 303, show(saved));
+        const viewId = /view=(\d+)/.exec(saved.headers.location)[1];
+        const r = await call('GET', `/api/v1/leads?view=${viewId}`);
+        assert.deepEqual(r.json.data.map((x) => x.first_name).sort(), ['High', 'Mid']);
+        const bad = await adminGet('/leads?custom.shoe_size=4');
+        assert.match(bad.text, /custom.shoe_size: unknown field/);
+    });
+
     test('the CSV export takes the same filters', async () => {
         const res = await fetch(`${process.env.TS_BASE}/api/v1/leads.csv?q=Filtered&custom.viewing_day=saturday`,
             { headers: { Authorization: `Bearer ${token}` } });
@@ -246,8 +291,7 @@ test('a check that raises refuses the value and is logged for Settings > Script 
     assert.ok(run, show(runs));
     assert.equal(run.event, 'field contact.boom validate');
     assert.match(run.error, /fields\.ui:\d+: .*the checker broke/);
-    const admin = await session(t, t.admin);
-    const page = await request('GET', '/settings/script-errors', { host: t.host, jar: admin });
+    const page = await adminGet('/settings/script-errors');
     assert.match(page.text, /field contact\.boom validate/);
     assert.match(page.text, /the checker broke/);
 });
