@@ -325,6 +325,14 @@ ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, c
 }
 
 int
+ts_custom_fields_count(ts_request_t *r, const char *kind)
+{
+    ts_db_result_t *res = ts_db_query(r, "SELECT COUNT(*) AS n FROM custom_fields WHERE"
+                                         " tenant_id = {tenant} AND kind = ?", "s", kind);
+    return res == NULL ? -1 : (int) ts_db_get_int(res, 0, "n");
+}
+
+int
 ts_custom_fields_write(ts_request_t *r, const char *kind, const cJSON *given,
                        const cJSON *record, cJSON **changed, cJSON **fields)
 {

@@ -9,6 +9,10 @@ contacts_custom_check(ts_request_t *r, contacts_kind_t kind, const cJSON *in, in
                       cJSON **fields)
 {
     *fields = NULL;
+    int n = ts_custom_fields_count(r, contacts_kind_name(kind));
+    if (n <= 0) {
+        return n == 0 ? TS_OK : TS_ERROR;   /* free-form custom without definitions */
+    }
     cJSON *rec = contacts_record_json(r, kind, id);
     if (rec == NULL) {
         return TS_ERROR;

@@ -243,6 +243,38 @@ ui_list(ts_request_t *r)
             ts_tpl_show(pf, "MINE");
         }
     }
+    /* A filter per custom drop-down and yes/no field (others: custom.KEY in the URL). */
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    const cJSON *def;
+    cJSON_ArrayForEach(def, defs) {
+        const char *type = contacts_json_str(def, "type"), *key = contacts_json_str(def, "key");
+        bool yesno = strcmp(type, "boolean") == 0;
+        if (!yesno && strcmp(type, "select") != 0) {
+            continue;
+        }
+        const char *name = ts_psprintf(p, "custom.%s", key);
+        ts_tpl_dict_t *cf = ts_tpl_section(d, "CUSTOM_FILTER");
+        ts_tpl_set(cf, "CF_NAME", name);
+        ts_tpl_set(cf, "CF_ID", ts_psprintf(p, "custom-%s", key));
+        ts_tpl_set(cf, "CF_LABEL", ts_custom_field_label(r, def));
+        const char *cur = contacts_filter(r, &lc, name);
+        const cJSON *opts = cJSON_GetObjectItemCaseSensitive(def, "options");
+        int n = yesno ? 3 : 1 + cJSON_GetArraySize(opts);
+        for (int i = 0; i < n; i++) {
+            const char *v = i == 0 ? "" : yesno ? (i == 1 ? "true" : "false")
+                          : cJSON_GetStringValue(cJSON_GetArrayItem(opts, i - 1));
+            if (v == NULL) {
+                continue;
+            }
+            ts_tpl_dict_t *o = ts_tpl_section(cf, "CF_OPT");
+            ts_tpl_set(o, "OPT_VALUE", v);
+            ts_tpl_set(o, "OPT_LABEL", i == 0 ? "Any" : yesno ? (i == 1 ? "Yes" : "No") : v);
+            if (cur != NULL && strcmp(cur, v) == 0) {
+                ts_tpl_show(o, "SELECTED");
+            }
+        }
+    }
+    cJSON_Delete(defs);
     /* Saved views as tabs: all, then the team's and my own. */
     ts_tpl_dict_t *all = ts_tpl_section(d, "VIEW");
     ts_tpl_set(all, "VIEW_NAME", ts_psprintf(p, "All %s", plural));

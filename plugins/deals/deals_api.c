@@ -110,6 +110,10 @@ apply_links(ts_request_t *r, int64_t id, const char *pipeline, const cJSON *j, c
 static int
 apply_custom(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fields)
 {
+    int n = ts_custom_fields_count(r, "deal");
+    if (n <= 0) {
+        return n == 0 ? TS_OK : TS_ERROR;
+    }
     cJSON *rec = deals_json(r, id);
     if (rec == NULL) {
         return TS_ERROR;

@@ -70,6 +70,10 @@ ref_conflict(ts_request_t *r)
 static int
 custom_check(ts_request_t *r, int64_t id, const cJSON *in, cJSON **fields)
 {
+    int n = ts_custom_fields_count(r, "property");
+    if (n <= 0) {
+        return n == 0 ? TS_OK : TS_ERROR;
+    }
     cJSON *rec = properties_record_json(r, id, false);
     if (rec == NULL) {
         return TS_ERROR;

@@ -219,6 +219,9 @@ int ts_lead_rescore_later(ts_request_t *r, int64_t lead_id);
  * `record`. TS_OK, or TS_DECLINED with *errors = {key: message} (caller owns). */
 int ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record,
                            cJSON *values, cJSON **errors);
+/* How many fields the tenant defines for the kind (-1 on a database error):
+ * a write path with none skips loading the record for ts_custom_fields_write. */
+int ts_custom_fields_count(ts_request_t *r, const char *kind);
 /* What a write path runs once the record is saved (same transaction): a key of
  * `given` (the custom object the caller sent) that the kind does not define is
  * refused once it has definitions; then the saved record's custom values

@@ -268,6 +268,11 @@ describe('list filters', () => {
         const viewId = /view=(\d+)/.exec(saved.headers.location)[1];
         const r = await call('GET', `/api/v1/leads?view=${viewId}`);
         assert.deepEqual(r.json.data.map((x) => x.first_name).sort(), ['High', 'Mid']);
+        assert.match(page.text, /<label for="f-custom-viewing_day">Viewing day<\/label>\s*<select id="f-custom-viewing_day" name="custom.viewing_day"><option value="">Any<\/option><option value="saturday">saturday<\/option><option value="sunday" selected>sunday<\/option><\/select>/);
+        assert.match(page.text, /<select id="f-custom-has_pets" name="custom.has_pets"><option value="">Any<\/option><option value="true">Yes<\/option><option value="false">No<\/option><\/select>/);
+        // The filter form sends every drop-down: an empty one filters nothing.
+        const form = await adminGet('/leads?q=Filtered&custom.viewing_day=&custom.has_pets=true');
+        assert.ok(form.text.includes('>Mid Filtered<') && !form.text.includes('>High Filtered<'));
         const bad = await adminGet('/leads?custom.shoe_size=4');
         assert.match(bad.text, /custom.shoe_size: unknown field/);
     });
