@@ -20,6 +20,7 @@ field{kind = "lead", key = "nickname", type = "text", label = "Nickname"}
 field{kind = "lead", key = "file_label", type = "text", label = "File label",
   compute = function(rec) return (rec.last_name or "") .. " file" end}
 field{kind = "contact", key = "vip", type = "boolean", label = "VIP"}
+field{kind = "relation", key = "website_rank", type = "url", label = "Ranking page"}
 field{kind = "contact", key = "boom", type = "number", label = "Boom",
   validate = function(v, rec) error("the checker broke") end}
 `;
@@ -99,6 +100,18 @@ describe('forms and the record page', () => {
         assert.match(r.text, /<p class="error" id="f-custom-move_date-error" data-for="custom.move_date">must be a date YYYY-MM-DD<\/p>/);
         assert.match(r.text, /name="custom.nickname" type="text" inputmode="text" step="any" value="Kept"/);
         assert.equal(Number(q(`SELECT COUNT(*) FROM contacts WHERE tenant_id = ${tid()} AND last_name = 'Formcheck'`)[0][0]), 0);
+    });
+
+    test('the relation form has the relation fields (a URL), checked on save', async () => {
+        const page = await get('/relations/new');
+        assert.match(page.text, /<input id="f-custom-website_rank" name="custom.website_rank" type="url" inputmode="url"/);
+        const bad = await post('/relations', { _csrf: csrf, name: 'Rank SL', type: 'agency', 'custom.website_rank': 'ranks.example' });
+        assert.equal(bad.status, 422, show(bad));
+        assert.match(bad.text, /data-for="custom.website_rank">must be an http or https URL<\/p>/);
+        const ok = await post('/relations', { _csrf: csrf, name: 'Rank SL', type: 'agency', 'custom.website_rank': 'https://ranks.example/r' });
+        assert.equal(ok.status, 303, show(ok));
+        const rec = await call('GET', `/api/v1/relations/${ok.headers.location.split('/').pop()}`);
+        assert.deepEqual(rec.json.data.custom, { website_rank: 'https://ranks.example/r' });
     });
 
     test('the contact form has the contact fields (a boolean)', async () => {
