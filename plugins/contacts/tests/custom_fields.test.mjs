@@ -297,6 +297,10 @@ describe('list filters', () => {
         assert.equal(res.status, 200, text);
         assert.equal(text.trim().split('\n').length, 2, text);
         assert.match(text, /Low/);
+        // One column per defined field, in the script's order, then any other key stored.
+        const head = text.split('\n')[0].trim().split(',').map((c) => c.replace(/^"|"$/g, '')).filter((c) => c.startsWith('custom.'));
+        assert.deepEqual(head, ['custom.mortgage', 'custom.viewing_day', 'custom.move_date', 'custom.has_pets',
+            'custom.rooms', 'custom.nickname', 'custom.file_label']);
     });
 });
 
