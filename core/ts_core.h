@@ -155,6 +155,7 @@ typedef struct {
     ts_dbconn_t *db;
     bool        in_tx;
     ts_event_q_t *events;
+    cJSON      *lua_failures;       /* custom-field Lua errors for lua_runs, written after the transaction */
     const char *session_hash;       /* hex, when logged in by cookie */
     const char *csrf_cookie;        /* the pre-login CSRF value, when set */
     const char *disabled_plugins;   /* " a b " for the tenant */
@@ -270,6 +271,9 @@ int ts_user_create(ts_request_t *r, const char *email, const char *name, ts_role
 /* ---- events, jobs, mail ---- */
 void ts_events_discard(ts_request_t *r);
 void ts_events_dispatch(ts_request_t *r);
+/* Writes the custom-field Lua errors kept during a transaction to lua_runs
+ * (after its commit or rollback: a refused write keeps its error log). */
+void ts_lua_failures_flush(ts_request_t *r);
 void ts_events_reset(void);
 void ts_jobs_reset(void);
 void ts_cli_reset(void);
@@ -295,6 +299,9 @@ void ts_http_handle(struct FCGX_Request *fcgx, ts_pool_t *pool);
 /* ---- templates (ts_tpl.cc) ---- */
 int ts_tpl_load_dir(const char *dir);
 int ts_tpl_render(ts_request_t *r, const char *name, ts_tpl_dict_t *d, ts_buf_t *out);
+/* {{>NAME}} in d's template expands `file` with the returned dictionary (one
+ * per call, in order; it does not see d's values). */
+ts_tpl_dict_t *ts_tpl_include(ts_tpl_dict_t *d, const char *name, const char *file);
 void ts_tpl_reset(void);
 
 /* ---- Lua scripting and integrations (ts_lua*.c, ts_fetch.c, ts_webhook.c) ---- */

@@ -237,7 +237,7 @@ describe('custom fields', () => {
         assert.equal(res.json.data.kind, 'fields');
         const defs = await api('GET', '/api/v1/fields/lead', { token: A.adminToken });
         assert.equal(defs.status, 200, show(defs));
-        assert.deepEqual(defs.json.data.map((d) => d.key), ['budget_band', 'mortgage_approved', 'viewing_day']);
+        assert.deepEqual(defs.json.data.map((d) => d.key), ['mortgage_approved', 'viewing_day', 'budget_band']);
         assert.equal(defs.json.data.find((d) => d.key === 'mortgage_approved').label.es, 'Preaprobación hipotecaria');
         const bad = await api('POST', '/api/v1/fields/lead/check', {
             token: A.adminToken,

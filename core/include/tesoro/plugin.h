@@ -2,6 +2,7 @@
 #ifndef TESORO_PLUGIN_H
 #define TESORO_PLUGIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
@@ -218,6 +219,38 @@ int ts_lead_rescore_later(ts_request_t *r, int64_t lead_id);
  * `record`. TS_OK, or TS_DECLINED with *errors = {key: message} (caller owns). */
 int ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record,
                            cJSON *values, cJSON **errors);
+/* How many fields the tenant defines for the kind (-1 on a database error):
+ * a write path with none skips loading the record for ts_custom_fields_write. */
+int ts_custom_fields_count(ts_request_t *r, const char *kind);
+/* What a write path runs once the record is saved (same transaction): a key of
+ * `given` (the custom object the caller sent) that the kind does not define is
+ * refused once it has definitions; then the saved record's custom values
+ * (record's "custom") are checked. TS_OK, with *changed = the values to store
+ * when compute() changed them (else NULL); TS_DECLINED with *fields =
+ * {"custom.KEY": message}; TS_ERROR. The caller owns both. */
+int ts_custom_fields_write(ts_request_t *r, const char *kind, const cJSON *given,
+                           const cJSON *record, cJSON **changed, cJSON **fields);
+/* The kind's definitions (as GET /api/v1/fields/{kind} lists them) in the order
+ * the scripts define them; the caller owns the array; NULL on a database error. */
+cJSON *ts_custom_fields_defs(ts_request_t *r, const char *kind);
+/* A definition's label in the request's language (Accept-Language), else en,
+ * else any, else the key. */
+const char *ts_custom_field_label(ts_request_t *r, const cJSON *def);
+/* A value as text for a page: Yes/No, lists comma-separated, "" when unset. */
+const char *ts_custom_field_text(ts_request_t *r, const cJSON *def, const cJSON *v);
+/* Forms: {{>SECTION}} in the page's template becomes the inputs of the kind's
+ * fields (www/templates/custom_fields.tpl), named custom.KEY, labelled, one
+ * control by type (text, number, date and URL inputs, a drop-down, checkboxes
+ * for a multiselect, a checkbox for a boolean, a computed value read-only),
+ * each error of `errors` ("custom.KEY") beside its field. Values are the
+ * stored ones, or the posted form's when `posted`. */
+void ts_custom_fields_form_tpl(ts_request_t *r, ts_tpl_dict_t *d, const char *section,
+                               const cJSON *defs, const cJSON *values, bool posted,
+                               const cJSON *errors);
+/* The posted custom.KEY fields as the API's `custom` object (numbers,
+ * booleans, lists by type; computed fields left out). Empty ones are left out
+ * on create and null (removed) on edit. The caller owns it. */
+cJSON *ts_custom_fields_from_form(ts_request_t *r, const cJSON *defs, bool create);
 
 /* Outgoing HTTP(S) through the SSRF guard: public addresses only (each
  * redirect hop checked), [fetch] limits on time and size. */
