@@ -168,9 +168,21 @@ ts_install_packages() {
             "${sudo[@]}" chmod 755 "$policy" && own_policy=1
     fi
     # A fresh machine (CI) has empty package lists: update before installing.
-    # Use-Pty=0: plain dpkg output in logs, without progress bars.
-    local -a apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o Dpkg::Use-Pty=0)
-    "${apt[@]}" update || rc=$?
+    # Use-Pty=0: plain dpkg output in logs, without progress bars. Lock::Timeout:
+    # wait for another apt-get (an unattended upgrade, a second checkout) to finish.
+    local -a apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o Dpkg::Use-Pty=0
+                  -o DPkg::Lock::Timeout=900)
+    # apt-get update does not wait for the lists lock: retry while it is held.
+    local try err
+    err=$(mktemp)
+    for try in $(seq 1 120); do
+        rc=0
+        "${apt[@]}" update 2>"$err" || rc=$?
+        [ "$rc" -ne 0 ] && grep -q 'Could not get lock' "$err" || break
+        sleep 5
+    done
+    cat "$err" >&2
+    rm -f "$err"
     [ "$rc" -ne 0 ] || "${apt[@]}" install -y --no-install-recommends "${missing[@]}" || rc=$?
     [ "$own_policy" -eq 0 ] || "${sudo[@]}" rm -f "$policy"
     [ "$rc" -eq 0 ] || ts_die "apt-get failed (exit $rc)"
@@ -380,6 +392,7 @@ ts_write_conf() {
     ts_ini_set "$new" server bench_noop "$TS_BENCH_NOOP"
     [ -z "$TS_SMTP_URL" ] || ts_ini_set "$new" smtp url "$TS_SMTP_URL"
     [ -z "${TS_FETCH_ALLOW:-}" ] || ts_ini_set "$new" fetch allow "$TS_FETCH_ALLOW"
+    [ -z "${TS_FETCH_PUBLIC:-}" ] || ts_ini_set "$new" fetch public "$TS_FETCH_PUBLIC"
     chmod 600 "$new"
     if cmp -s "$new" "$TS_CONF"; then
         rm -f "$new"
