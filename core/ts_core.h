@@ -156,6 +156,7 @@ typedef struct {
     ts_dbconn_t *db;
     bool        in_tx;
     ts_event_q_t *events;
+    ts_event_q_t *events_tail;      /* the last of events: an import queues thousands */
     const char *session_hash;       /* hex, when logged in by cookie */
     const char *csrf_cookie;        /* the pre-login CSRF value, when set */
     const char *disabled_plugins;   /* " a b " for the tenant */

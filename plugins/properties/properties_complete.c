@@ -84,12 +84,22 @@ properties_completeness_update(ts_request_t *r, int64_t id)
                       "isi", score, set, id);
 }
 
-/* A job: recompute every listing of the tenant (after its languages or
- * minimum of photos changed). */
+/* A job: recompute the listings named in {"ids": [...]} (a feed import's), or every listing
+ * of the tenant (after its languages or minimum of photos changed). */
 int
 properties_completeness_job(ts_request_t *r, const cJSON *payload, const char **err)
 {
-    (void) payload;
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(payload, "ids"), *e;
+    if (cJSON_IsArray(ids)) {
+        cJSON_ArrayForEach(e, ids) {
+            if (cJSON_IsNumber(e) && properties_completeness_update(r, (int64_t) e->valuedouble)
+                                     != TS_OK) {
+                *err = "cannot update a property's completeness";
+                return TS_ERROR;
+            }
+        }
+        return TS_OK;
+    }
     int64_t last = 0;
     for (;;) {
         ts_db_result_t *res = ts_db_query(r, "SELECT id FROM properties WHERE"

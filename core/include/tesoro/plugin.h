@@ -171,6 +171,8 @@ cJSON      *ts_db_rows_json(ts_request_t *r, const ts_db_result_t *res);
 int ts_event_emit(ts_request_t *r, const char *event, cJSON *payload);  /* takes payload */
 int ts_audit(ts_request_t *r, const char *entity, int64_t entity_id, const char *action,
              const cJSON *changes);
+/* Many audit rows in one statement: items is [{"id": entity id, "changes": {...}}, ...]. */
+int ts_audit_batch(ts_request_t *r, const char *entity, const char *action, const cJSON *items);
 int ts_job_enqueue(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s);
 /* A periodic job of the tenant; cron is "min hour day month weekday" (UTC). */
 int ts_job_schedule(ts_request_t *r, const char *name, const char *kind, const char *cron,
