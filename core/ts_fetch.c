@@ -309,8 +309,10 @@ body_reset(fetch_ctx_t *c)
                           && lseek(c->fd, c->start, SEEK_SET) == c->start);
 }
 
+/* errbuf is the handle's CURLOPT_ERRORBUFFER. */
 static const char *
-perform(ts_pool_t *p, CURL *h, fetch_ctx_t *c, const ts_fetch_req_t *req, long *status)
+perform(ts_pool_t *p, CURL *h, fetch_ctx_t *c, const ts_fetch_req_t *req, long *status,
+        char *errbuf)
 {
     const char *url = req->url;
     for (int hop = 0;; hop++) {
@@ -327,8 +329,7 @@ perform(ts_pool_t *p, CURL *h, fetch_ctx_t *c, const ts_fetch_req_t *req, long *
             c->write_failed = true;
             return "cannot rewind the file the body goes to";
         }
-        char errbuf[CURL_ERROR_SIZE] = "";
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+        errbuf[0] = '\0';
         curl_easy_setopt(h, CURLOPT_URL, url);
         CURLcode rc = curl_easy_perform(h);
         *status = 0;
@@ -435,7 +436,9 @@ ts_fetch(ts_pool_t *p, const ts_fetch_req_t *req, ts_fetch_res_t *res)
     if (req->method != NULL && strcmp(req->method, "POST") != 0 && strcmp(req->method, "GET") != 0) {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
     }
-    res->error = perform(p, h, &c, req, &res->status);
+    char errbuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    res->error = perform(p, h, &c, req, &res->status, errbuf);
     curl_slist_free_all(hdr);
     curl_easy_cleanup(h);
     if (c.fd < 0) {
