@@ -242,7 +242,8 @@ media_item(ts_request_t *r, const ts_db_result_t *res, size_t i)
 }
 
 #define MEDIA_COLS "id, property_id, kind, is_main, is_floor_plan, position, mime, size, width," \
-                   " height, original_name, url, source_url, captions, created_at"
+                   " height, original_name, url, source_url, fetch_state, fetch_error, captions," \
+                   " created_at"
 
 int
 properties_media_json(ts_request_t *r, int64_t id, cJSON *o)

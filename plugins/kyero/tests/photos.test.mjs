@@ -122,6 +122,10 @@ test('an import stores the URLs at once; the job fetches them into media in feed
     assert.equal(thumb.status, 200);
     assert.deepEqual(jpegSize(thumb.body), { width: 320, height: 213 });
     assert.equal(media.json.data.filter((m) => m.is_floor_plan).length, 1);
+    const notFetched = media.json.data.find((m) => m.source_url.endsWith('/missing.jpg'));
+    assert.equal(notFetched.fetch_state, 'failed', 'the API says which photos are not fetched, and why');
+    assert.match(notFetched.fetch_error, /HTTP 404/);
+    assert.equal(main.fetch_state, null);
     assert.equal(sqlValue(`SELECT missing FROM properties WHERE tenant_id = ${t.id} AND ref = 'PH-1'`).includes('photos'), false,
         'the completeness counts the fetched photos');
     // Audited and sent to the webhook as events.
