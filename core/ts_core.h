@@ -50,7 +50,7 @@ typedef struct {
     char  *smtp_user;
     char  *smtp_password;
     char  *smtp_from;
-    char  *fetch_allow;     /* [fetch] allow: private addresses fetches may reach */
+    char  *fetch_allow;     /* [fetch] allow: addresses fetches may reach although private */
     ts_db_server_conf_t db[TS_MAX_DB_SERVERS];
     int    ndb;
     /* [lua]: the sandbox's limits per call and the states kept per worker */
@@ -60,7 +60,8 @@ typedef struct {
     int    lua_states;
     char  *lua_script_dir;  /* the install's default scripts */
     /* [fetch]: outgoing HTTP (webhooks, feeds) */
-    int    fetch_allow_loopback;   /* tests only: lets 127.0.0.0/8 and ::1 through */
+    int    fetch_allow_loopback;   /* deprecated: read as "loopback" in fetch_allow */
+    int    fetch_public;           /* 0: only the allow list, host names never looked up */
     int    fetch_timeout_ms;
     size_t fetch_max_bytes;
     /* [cache]: the workers' response cache */
@@ -156,6 +157,7 @@ typedef struct {
     bool        in_tx;
     ts_event_q_t *events;
     cJSON      *lua_failures;       /* custom-field Lua errors for lua_runs, written after the transaction */
+    ts_event_q_t *events_tail;      /* the last of events: an import queues thousands */
     const char *session_hash;       /* hex, when logged in by cookie */
     const char *csrf_cookie;        /* the pre-login CSRF value, when set */
     const char *disabled_plugins;   /* " a b " for the tenant */
@@ -308,6 +310,6 @@ void ts_tpl_reset(void);
 int ts_lua_routes(ts_plugin_ctx_t *ctx);     /* routes, jobs and event subscriptions */
 int ts_cli_score(ts_request_t *r, bool json);   /* tesoro score --tenant SLUG */
 struct sockaddr;
-bool ts_fetch_addr_allowed(const struct sockaddr *sa, bool loopback_ok);
+bool ts_fetch_addr_allowed(const struct sockaddr *sa, const char *allow, bool public_ok);
 
 #endif

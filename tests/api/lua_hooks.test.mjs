@@ -1,6 +1,7 @@
 // Webhooks, workflows and custom fields end to end. A real HTTP receiver on
 // 127.0.0.1 takes the webhooks: first with the install's default (loopback
-// refused by the SSRF guard), then with [fetch] allow_loopback = 1 set in
+// refused by the SSRF guard), then with [fetch] allow_loopback = 1 (the old
+// name of allow = loopback, still read for existing installs) set in
 // TS_CONF and a SIGHUP (undone afterwards). Workflows run in the job runner
 // after the commit; their runs and failures are listed.
 import assert from 'node:assert/strict';
