@@ -54,8 +54,8 @@ static const directive_t directives[] = {
     D("fetch", "allow_loopback", T_BOOL, fetch_allow_loopback),
     D("fetch", "timeout_ms", T_INT, fetch_timeout_ms),
     D("fetch", "max_bytes", T_SIZE, fetch_max_bytes),
-
     D("fetch", "allow", T_STR, fetch_allow),
+    D("fetch", "public", T_BOOL, fetch_public),
     D("cache", "enabled", T_BOOL, cache_enabled),
     D("cache", "max_age_ms", T_INT, cache_max_age_ms),
     D("cache", "size", T_SIZE, cache_size),
@@ -216,8 +216,8 @@ defaults(ts_conf_t *c)
     c->lua_script_dir = strdup("var/install/share/tesoro/scripts");
     c->fetch_timeout_ms = 10000;
     c->fetch_max_bytes = 1u << 20;
-
     c->fetch_allow = strdup("");
+    c->fetch_public = 1;
     c->cache_enabled = 1;
     c->cache_max_age_ms = 10000;
     c->cache_size = 4u << 20;
@@ -251,6 +251,18 @@ ts_conf_load(const char *path, char *err, size_t errlen)
     if (line != 0) {
         ts_conf_free(c);
         return NULL;
+    }
+    if (c->fetch_allow_loopback) {
+        /* The old switch of webhooks, before [fetch] allow served every fetch. */
+        ts_log_warn("%s: [fetch] allow_loopback is deprecated: read as allow = loopback", path);
+        size_t n = strlen(c->fetch_allow ? c->fetch_allow : "") + sizeof(" loopback");
+        char *both = malloc(n);
+        if (both != NULL) {
+            snprintf(both, n, "%s%sloopback", c->fetch_allow ? c->fetch_allow : "",
+                     c->fetch_allow && *c->fetch_allow ? " " : "");
+            free(c->fetch_allow);
+            c->fetch_allow = both;
+        }
     }
     if (c->workers == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);

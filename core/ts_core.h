@@ -50,7 +50,7 @@ typedef struct {
     char  *smtp_user;
     char  *smtp_password;
     char  *smtp_from;
-    char  *fetch_allow;     /* [fetch] allow: private addresses fetches may reach */
+    char  *fetch_allow;     /* [fetch] allow: addresses fetches may reach although private */
     ts_db_server_conf_t db[TS_MAX_DB_SERVERS];
     int    ndb;
     /* [lua]: the sandbox's limits per call and the states kept per worker */
@@ -60,7 +60,8 @@ typedef struct {
     int    lua_states;
     char  *lua_script_dir;  /* the install's default scripts */
     /* [fetch]: outgoing HTTP (webhooks, feeds) */
-    int    fetch_allow_loopback;   /* tests only: lets 127.0.0.0/8 and ::1 through */
+    int    fetch_allow_loopback;   /* deprecated: read as "loopback" in fetch_allow */
+    int    fetch_public;           /* 0: only the allow list, host names never looked up */
     int    fetch_timeout_ms;
     size_t fetch_max_bytes;
     /* [cache]: the workers' response cache */
@@ -155,6 +156,8 @@ typedef struct {
     ts_dbconn_t *db;
     bool        in_tx;
     ts_event_q_t *events;
+    cJSON      *lua_failures;       /* custom-field Lua errors for lua_runs, written after the transaction */
+    ts_event_q_t *events_tail;      /* the last of events: an import queues thousands */
     const char *session_hash;       /* hex, when logged in by cookie */
     const char *csrf_cookie;        /* the pre-login CSRF value, when set */
     const char *disabled_plugins;   /* " a b " for the tenant */
@@ -270,6 +273,9 @@ int ts_user_create(ts_request_t *r, const char *email, const char *name, ts_role
 /* ---- events, jobs, mail ---- */
 void ts_events_discard(ts_request_t *r);
 void ts_events_dispatch(ts_request_t *r);
+/* Writes the custom-field Lua errors kept during a transaction to lua_runs
+ * (after its commit or rollback: a refused write keeps its error log). */
+void ts_lua_failures_flush(ts_request_t *r);
 void ts_events_reset(void);
 void ts_jobs_reset(void);
 void ts_cli_reset(void);
@@ -295,12 +301,15 @@ void ts_http_handle(struct FCGX_Request *fcgx, ts_pool_t *pool);
 /* ---- templates (ts_tpl.cc) ---- */
 int ts_tpl_load_dir(const char *dir);
 int ts_tpl_render(ts_request_t *r, const char *name, ts_tpl_dict_t *d, ts_buf_t *out);
+/* {{>NAME}} in d's template expands `file` with the returned dictionary (one
+ * per call, in order; it does not see d's values). */
+ts_tpl_dict_t *ts_tpl_include(ts_tpl_dict_t *d, const char *name, const char *file);
 void ts_tpl_reset(void);
 
 /* ---- Lua scripting and integrations (ts_lua*.c, ts_fetch.c, ts_webhook.c) ---- */
 int ts_lua_routes(ts_plugin_ctx_t *ctx);     /* routes, jobs and event subscriptions */
 int ts_cli_score(ts_request_t *r, bool json);   /* tesoro score --tenant SLUG */
 struct sockaddr;
-bool ts_fetch_addr_allowed(const struct sockaddr *sa, bool loopback_ok);
+bool ts_fetch_addr_allowed(const struct sockaddr *sa, const char *allow, bool public_ok);
 
 #endif

@@ -731,6 +731,7 @@ ts_db_commit(ts_request_t *r)
     }
     c->in_tx = false;
     int rc = ts_dbc_text(c->db, "COMMIT");
+    ts_lua_failures_flush(r);
     if (rc != TS_OK) {
         ts_events_discard(r);
         return rc;
@@ -748,7 +749,9 @@ ts_db_rollback(ts_request_t *r)
         return TS_OK;
     }
     c->in_tx = false;
-    return ts_dbc_text(c->db, "ROLLBACK");
+    int rc = ts_dbc_text(c->db, "ROLLBACK");
+    ts_lua_failures_flush(r);
+    return rc;
 }
 
 size_t

@@ -75,18 +75,19 @@ ts_event_emit(ts_request_t *r, const char *event, cJSON *payload)
     q->event = ts_pstrdup(r->pool, event);
     q->payload = payload;
     q->next = NULL;
-    ts_event_q_t **tail = &c->events;
-    while (*tail != NULL) {
-        tail = &(*tail)->next;
+    if (c->events == NULL) {
+        c->events = q;
+    } else {
+        c->events_tail->next = q;
     }
-    *tail = q;
+    c->events_tail = q;
     return TS_OK;
 }
 
 void
 ts_events_discard(ts_request_t *r)
 {
-    TS_CORE(r)->events = NULL;
+    TS_CORE(r)->events = TS_CORE(r)->events_tail = NULL;
 }
 
 void
@@ -114,4 +115,38 @@ ts_audit(ts_request_t *r, const char *entity, int64_t entity_id, const char *act
     return ts_db_exec(r, "INSERT INTO audit_log (tenant_id, user_id, entity, entity_id, action,"
                          " changes) VALUES ({tenant}, ?, ?, ?, ?, ?)", "isiss",
                       r->user ? r->user->id : (int64_t) 0, entity, entity_id, action, text);
+}
+
+int
+ts_audit_batch(ts_request_t *r, const char *entity, const char *action, const cJSON *items)
+{
+    if (cJSON_GetArraySize(items) == 0) {
+        return TS_OK;
+    }
+    /* The changes travel as text, which JSON_TABLE hands over as it is. */
+    cJSON *rows = cJSON_CreateArray();
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items) {
+        cJSON *row = cJSON_CreateObject();
+        const cJSON *changes = cJSON_GetObjectItemCaseSensitive(it, "changes");
+        cJSON_AddNumberToObject(row, "id", cJSON_GetNumberValue(
+                                    cJSON_GetObjectItemCaseSensitive(it, "id")));
+        if (changes != NULL) {
+            char *c = cJSON_PrintUnformatted(changes);
+            cJSON_AddStringToObject(row, "c", c ? c : "null");
+            cJSON_free(c);
+        }
+        cJSON_AddItemToArray(rows, row);
+    }
+    char *tmp = cJSON_PrintUnformatted(rows);
+    cJSON_Delete(rows);
+    if (tmp == NULL) {
+        return TS_ERROR;
+    }
+    int rc = ts_db_exec(r, "INSERT INTO audit_log (tenant_id, user_id, entity, entity_id, action,"
+                           " changes) SELECT {tenant}, ?, ?, j.id, ?, j.c FROM JSON_TABLE(?,"
+                           " '$[*]' COLUMNS (id BIGINT PATH '$.id', c LONGTEXT PATH '$.c')) AS j",
+                        "isss", r->user ? r->user->id : (int64_t) 0, entity, action, tmp);
+    cJSON_free(tmp);
+    return rc;
 }

@@ -114,8 +114,13 @@ type_error(const cJSON *def, const cJSON *v)
         const char *s = cJSON_GetStringValue(v);
         int y, m, d;
         char tail;
-        return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3
-               && m >= 1 && m <= 12 && d >= 1 && d <= 31 ? NULL : "must be a date YYYY-MM-DD";
+        static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        bool ok = s && strlen(s) == 10 && s[4] == '-' && s[7] == '-'
+                  && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3
+                  && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1];
+        /* 29 February only in leap years */
+        ok = ok && !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+        return ok ? NULL : "must be a date YYYY-MM-DD";
     }
     if (strcmp(type, "url") == 0) {
         const char *s = cJSON_GetStringValue(v);
@@ -168,6 +173,66 @@ field_fn_protected(lua_State *L)
     return 1;
 }
 
+/* A field's validate or compute that raised (or hit a limit) goes to lua_runs,
+ * which Settings > Script errors lists. Inside a transaction the row waits
+ * for its end (a refused write rolls back, the log stays); one row per
+ * script and field per transaction, with how many more failed. */
+static void
+log_failure(ts_request_t *r, bool log, const char *script, const char *event, const char *err)
+{
+    ts_req_core_t *c = TS_CORE(r);
+    if (!log) {
+        return;   /* a test run saves nothing, not even a log line */
+    }
+    if (c->lua_failures == NULL) {
+        c->lua_failures = cJSON_CreateArray();
+        ts_pool_cleanup_add(r->pool, (void (*)(void *)) cJSON_Delete, c->lua_failures);
+    }
+    const cJSON *f;
+    cJSON_ArrayForEach(f, c->lua_failures) {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(f, 0)), script) == 0
+            && strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(f, 1)), event) == 0) {
+            cJSON *n = cJSON_GetArrayItem(f, 3);
+            cJSON_SetNumberValue(n, n->valuedouble + 1);
+            return;
+        }
+    }
+    cJSON *row = cJSON_CreateArray();
+    cJSON_AddItemToArray(row, cJSON_CreateString(script));
+    cJSON_AddItemToArray(row, cJSON_CreateString(event));
+    cJSON_AddItemToArray(row, cJSON_CreateString(err));
+    cJSON_AddItemToArray(row, cJSON_CreateNumber(0));
+    cJSON_AddItemToArray(c->lua_failures, row);
+    if (!c->in_tx) {
+        ts_lua_failures_flush(r);
+    }
+}
+
+void
+ts_lua_failures_flush(ts_request_t *r)
+{
+    ts_req_core_t *c = TS_CORE(r);
+    cJSON *all = c->lua_failures;
+    if (all == NULL || cJSON_GetArraySize(all) == 0 || c->in_tx || r->tenant == NULL) {
+        return;
+    }
+    const cJSON *f;
+    cJSON_ArrayForEach(f, all) {
+        const char *event = cJSON_GetStringValue(cJSON_GetArrayItem(f, 1));
+        long long more = (long long) cJSON_GetNumberValue(cJSON_GetArrayItem(f, 3));
+        if (more > 0) {
+            event = ts_psprintf(r->pool, "%.40s (+%lld more)", event, more);
+        }
+        ts_db_exec(r, "INSERT INTO lua_runs (tenant_id, script, event, outcome, error) VALUES"
+                      " ({tenant}, ?, ?, 'error', ?)", "sss",
+                   cJSON_GetStringValue(cJSON_GetArrayItem(f, 0)), event,
+                   ts_psprintf(r->pool, "%.1000s", cJSON_GetStringValue(cJSON_GetArrayItem(f, 2))));
+    }
+    while (cJSON_GetArraySize(all) > 0) {
+        cJSON_DeleteItemFromArray(all, 0);
+    }
+}
+
 /* validate or compute in a dry run: a field's functions never write. */
 static int
 call_field(ts_lua_t *s, ts_request_t *r, const char *script, field_call_t *c, char *err,
@@ -182,9 +247,9 @@ call_field(ts_lua_t *s, ts_request_t *r, const char *script, field_call_t *c, ch
 /* Checks and completes `values` (an object, changed in place) for a record
  * of `kind`: required, types, validate(value, record), compute(record).
  * Returns TS_OK, or TS_DECLINED with *errors {key: message}. */
-int
-ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, cJSON *values,
-                       cJSON **errors)
+static int
+check_fields(ts_request_t *r, const char *kind, const cJSON *record, cJSON *values,
+             cJSON **errors, bool log)
 {
     *errors = NULL;
     char err[1024];
@@ -206,6 +271,8 @@ ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, c
             field_call_t c = { index, "compute", NULL, record };
             if (call_field(s, r, script, &c, err, sizeof(err)) != TS_OK) {
                 msg = ts_pstrdup(r->pool, err);
+                log_failure(r, log, script ? script : "fields",
+                            ts_psprintf(r->pool, "field %s.%s compute", kind, key), err);
             } else {
                 cJSON_DeleteItemFromObjectCaseSensitive(values, key);
                 cJSON_AddItemToObject(values, key, ts_lua_to_json(s->L, -1, 0));
@@ -226,6 +293,8 @@ ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, c
             field_call_t c = { index, "validate", v, record };
             if (call_field(s, r, script, &c, err, sizeof(err)) != TS_OK) {
                 msg = ts_pstrdup(r->pool, err);
+                log_failure(r, log, script ? script : "fields",
+                            ts_psprintf(r->pool, "field %s.%s validate", kind, key), err);
             } else {
                 /* true or nil passes; false fails; a string is the message. */
                 if (lua_type(s->L, -1) == LUA_TSTRING) {
@@ -249,6 +318,75 @@ ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, c
 }
 
 int
+ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record, cJSON *values,
+                       cJSON **errors)
+{
+    return check_fields(r, kind, record, values, errors, true);
+}
+
+int
+ts_custom_fields_count(ts_request_t *r, const char *kind)
+{
+    ts_db_result_t *res = ts_db_query(r, "SELECT COUNT(*) AS n FROM custom_fields WHERE"
+                                         " tenant_id = {tenant} AND kind = ?", "s", kind);
+    return res == NULL ? -1 : (int) ts_db_get_int(res, 0, "n");
+}
+
+int
+ts_custom_fields_write(ts_request_t *r, const char *kind, const cJSON *given,
+                       const cJSON *record, cJSON **changed, cJSON **fields)
+{
+    *changed = NULL;
+    *fields = NULL;
+    ts_db_result_t *defs = ts_db_query(r, "SELECT field_key FROM custom_fields WHERE tenant_id ="
+                                          " {tenant} AND kind = ?", "s", kind);
+    if (defs == NULL) {
+        return TS_ERROR;
+    }
+    /* Without definitions custom stays a free-form object (older data, imports). */
+    if (ts_db_rows(defs) == 0) {
+        return TS_OK;
+    }
+    const cJSON *e, *keys = cJSON_IsObject(given) ? given : NULL;
+    cJSON_ArrayForEach(e, keys) {
+        bool known = false;
+        for (size_t i = 0; i < ts_db_rows(defs) && !known; i++) {
+            known = strcmp(ts_db_get(defs, i, "field_key"), e->string) == 0;
+        }
+        if (!known) {
+            if (*fields == NULL) {
+                *fields = cJSON_CreateObject();
+            }
+            cJSON_AddStringToObject(*fields, ts_psprintf(r->pool, "custom.%s", e->string),
+                                    "unknown field");
+        }
+    }
+    if (*fields != NULL) {
+        return TS_DECLINED;
+    }
+    const cJSON *stored = cJSON_GetObjectItemCaseSensitive(record, "custom");
+    cJSON *values = cJSON_IsObject(stored) ? cJSON_Duplicate(stored, 1) : cJSON_CreateObject();
+    cJSON *errors = NULL;
+    int rc = ts_custom_fields_check(r, kind, record, values, &errors);
+    if (rc == TS_DECLINED) {
+        cJSON_Delete(values);
+        *fields = cJSON_CreateObject();
+        cJSON_ArrayForEach(e, errors) {
+            cJSON_AddStringToObject(*fields, ts_psprintf(r->pool, "custom.%s", e->string),
+                                    cJSON_GetStringValue(e));
+        }
+        cJSON_Delete(errors);
+        return TS_DECLINED;
+    }
+    if (rc != TS_OK || cJSON_Compare(values, stored, 1)) {
+        cJSON_Delete(values);
+        return rc;
+    }
+    *changed = values;
+    return TS_OK;
+}
+
+int
 ts_lua_fields_test(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id, cJSON **out,
                    char *err, size_t errlen)
 {
@@ -259,7 +397,7 @@ ts_lua_fields_test(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id,
     cJSON *values = cJSON_IsObject(custom) ? cJSON_Duplicate(custom, 1) : cJSON_CreateObject();
     cJSON *errors = NULL;
     const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "kind"));
-    int rc = ts_custom_fields_check(r, kind ? kind : "lead", rec, values, &errors);
+    int rc = check_fields(r, kind ? kind : "lead", rec, values, &errors, false);
     cJSON_Delete(rec);
     if (rc == TS_ERROR) {
         cJSON_Delete(values);
@@ -292,20 +430,16 @@ fields_list(ts_request_t *r)
     if (!kind_ok(kind)) {
         return ts_resp_error(r, 404, "not_found", "no such record kind", NULL);
     }
-    ts_db_result_t *res = ts_db_query(r, "SELECT definition FROM custom_fields WHERE tenant_id ="
-                                         " {tenant} AND kind = ? ORDER BY field_key", "s", kind);
-    if (res == NULL) {
+    /* In the order the scripts define them, as forms show them (ts_custom_ui.c). */
+    cJSON *items = ts_custom_fields_defs(r, kind);
+    if (items == NULL) {
         return TS_ERROR;
     }
-    cJSON *items = cJSON_CreateArray();
-    for (size_t i = 0; i < ts_db_rows(res); i++) {
-        cJSON *d = cJSON_Parse(ts_db_get(res, i, "definition"));
-        if (d != NULL) {
-            cJSON_DeleteItemFromObjectCaseSensitive(d, "index");
-            cJSON_AddItemToArray(items, d);
-        }
+    cJSON *d;
+    cJSON_ArrayForEach(d, items) {
+        cJSON_DeleteItemFromObjectCaseSensitive(d, "index");
     }
-    return ts_resp_list(r, items, NULL, (long long) ts_db_rows(res));
+    return ts_resp_list(r, items, NULL, (long long) cJSON_GetArraySize(items));
 }
 
 /* POST /api/v1/fields/{kind}/check {"record": {...}, "values": {...}}: what

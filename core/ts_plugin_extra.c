@@ -1,5 +1,4 @@
-/* Plugin-facing additions: commands plugins add to the tesoro CLI ("feed import"), and the
- * install's outbound fetch settings. */
+/* Plugin-facing additions: commands plugins add to the tesoro CLI ("feed import"). */
 #include <stdlib.h>
 #include <string.h>
 #include "ts_core.h"
@@ -81,10 +80,4 @@ ts_cli_reset(void)
         free(cmds[i].usage);
     }
     ncmds = 0;
-}
-
-const char *
-ts_fetch_allow(void)
-{
-    return ts_conf != NULL && ts_conf->fetch_allow != NULL ? ts_conf->fetch_allow : "";
 }

@@ -67,6 +67,14 @@ ts_tpl_section(ts_tpl_dict_t *d, const char *section)
     return reinterpret_cast<ts_tpl_dict_t *>(dict(d)->AddSectionDictionary(section));
 }
 
+extern "C" ts_tpl_dict_t *
+ts_tpl_include(ts_tpl_dict_t *d, const char *name, const char *file)
+{
+    TemplateDictionary *inc = dict(d)->AddIncludeDictionary(name);
+    inc->SetFilename(file);
+    return reinterpret_cast<ts_tpl_dict_t *>(inc);
+}
+
 extern "C" void
 ts_tpl_show(ts_tpl_dict_t *d, const char *section)
 {

@@ -1,7 +1,8 @@
-/* Settings > Webhooks: the list with a create form (event + URL), an edit form
- * (name, URL, events, secret set, cleared or rotated), delete, and each
- * webhook's deliveries with a manual retry of failed ones. The logic is the
- * API's (ts_webhook.c); these pages read forms and render. */
+/* Settings > Webhooks: the list with a create form (event + URL), delete, an
+ * edit page (name, URL, events, active, secret) with a secret rotation that
+ * shows the new secret once, and each webhook's deliveries with a manual
+ * retry of failed ones. The logic is the API's (ts_webhook.c); these pages
+ * read forms and render. */
 #include <stdlib.h>
 #include <string.h>
 #include "ts_core.h"
@@ -116,34 +117,26 @@ create_post(ts_request_t *r)
     return ts_resp_redirect(r, "/settings/webhooks");
 }
 
+/* The end of a change made from a page: 404, an error, or the list with a flash. */
 static int
-delete_post(ts_request_t *r)
+back_to_list(ts_request_t *r, int rc, const char *flash)
 {
-    int64_t id;
-    int rc = ts_req_param_id(r, "id", &id) == TS_OK ? ts_webhook_delete(r, id) : 404;
     if (rc == 404) {
         return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
     }
     if (rc != 0) {
         return TS_ERROR;
     }
-    ts_ui_flash(r, "webhook_deleted");
+    ts_ui_flash(r, flash);
     return ts_resp_redirect(r, "/settings/webhooks");
 }
 
-/* PATCH's {"KEY": VALUE} on the webhook of the path: 0, 404 or TS_ERROR. */
 static int
-update_flag(ts_request_t *r, const char *key, bool value, int64_t *id, char fresh[65])
+delete_post(ts_request_t *r)
 {
-    if (ts_req_param_id(r, "id", id) != TS_OK) {
-        return 404;
-    }
-    cJSON *b = cJSON_CreateObject(), *fields = NULL;
-    cJSON_AddBoolToObject(b, key, value);
-    int rc = ts_webhook_update(r, *id, b, &fields, fresh);
-    cJSON_Delete(b);
-    cJSON_Delete(fields);
-    return rc == 0 || rc == 404 ? rc : TS_ERROR;
+    int64_t id;
+    int rc = ts_req_param_id(r, "id", &id) == TS_OK ? ts_webhook_delete(r, id) : 404;
+    return back_to_list(r, rc, "webhook_deleted");
 }
 
 /* Disable or enable: the same change as PATCH {"active": ...}. */
@@ -153,24 +146,26 @@ active_post(ts_request_t *r)
     int64_t id;
     const char *to = ts_req_form(r, "active");
     bool on = to != NULL && strcmp(to, "1") == 0;
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddBoolToObject(b, "active", on);
+    cJSON *fields = NULL;
     char fresh[65];
-    int rc = update_flag(r, "active", on, &id, fresh);
-    if (rc != 0) {
-        return rc == 404 ? ts_resp_error(r, 404, "not_found", "no such webhook", NULL) : TS_ERROR;
-    }
-    ts_ui_flash(r, on ? "webhook_enabled" : "webhook_disabled");
-    return ts_resp_redirect(r, "/settings/webhooks");
+    int rc = ts_req_param_id(r, "id", &id) == TS_OK ? ts_webhook_update(r, id, b, &fields, fresh)
+                                                   : 404;
+    cJSON_Delete(b);
+    cJSON_Delete(fields);
+    return back_to_list(r, rc, on ? "webhook_enabled" : "webhook_disabled");
 }
 
-/* The edit form of webhook ID: the stored values, or the refused form's with
- * its errors by field; a rotated secret is shown once, here. */
+/* The edit page: the stored webhook, or what was typed after a refusal
+ * (posted), with each field's error; a rotation's new secret, once. */
 static int
-edit_page(ts_request_t *r, int status, int64_t id, const cJSON *form, const cJSON *fields,
+edit_page(ts_request_t *r, int status, int64_t id, bool posted, const cJSON *fields,
           const char *fresh)
 {
-    ts_db_result_t *w = ts_db_query(r, "SELECT id, name, url, events, secret IS NOT NULL AS"
-                                       " has_secret FROM webhooks WHERE tenant_id = {tenant} AND"
-                                       " id = ? AND deleted_at IS NULL", "i", id);
+    ts_db_result_t *w = ts_db_query(r, "SELECT id, name, url, events, active, secret IS NOT NULL"
+                                       " AS has_secret FROM webhooks WHERE tenant_id = {tenant}"
+                                       " AND id = ? AND deleted_at IS NULL", "i", id);
     if (w == NULL) {
         return TS_ERROR;
     }
@@ -178,47 +173,47 @@ edit_page(ts_request_t *r, int status, int64_t id, const cJSON *form, const cJSO
         return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
     }
     ts_tpl_dict_t *d = ts_tpl_dict(r);
-    const char *name = ts_db_get(w, 0, "name");
-    ts_tpl_set(d, "TITLE", ts_psprintf(r->pool, "Edit webhook %s", name));
+    ts_tpl_set(d, "TITLE", ts_psprintf(r->pool, "Edit webhook %s", ts_db_get(w, 0, "name")));
     ts_tpl_set_int(d, "ID", id);
-    const char *fname = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(form, "name"));
-    const char *furl = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(form, "url"));
-    ts_tpl_set(d, "NAME", fname ? fname : name);
-    ts_tpl_set(d, "FORM_NAME", fname ? fname : name);
-    ts_tpl_set(d, "FORM_URL", furl ? furl : ts_db_get(w, 0, "url"));
-    /* The ticked events: the refused form's, else the stored space-separated list. */
-    const cJSON *fev = cJSON_GetObjectItemCaseSensitive(form, "events");
+    ts_tpl_set(d, "FORM_NAME", posted ? ts_req_form(r, "name") : ts_db_get(w, 0, "name"));
+    ts_tpl_set(d, "FORM_URL", posted ? ts_req_form(r, "url") : ts_db_get(w, 0, "url"));
+    if (posted ? ts_req_form(r, "active") != NULL : ts_db_get_int(w, 0, "active") != 0) {
+        ts_tpl_show(d, "ACTIVE");
+    }
+    ts_tpl_set(d, "SECRET_STATE", ts_db_get_int(w, 0, "has_secret") ? "set" : "none");
+    if (ts_db_get_int(w, 0, "has_secret")) {
+        ts_tpl_show(d, "HAS_SECRET");
+    }
+    /* The events ticked: " a b " as stored, or the posted boxes. */
     const char *stored = ts_psprintf(r->pool, " %s ", ts_db_get(w, 0, "events"));
+    const char *ticked[64];
+    size_t nt = posted ? ts_req_form_values(r, "events", ticked, 64) : 0;
     const char *const *events = ts_webhook_events();
     for (int i = -1; i < 0 || events[i]; i++) {
         const char *e = i < 0 ? "*" : events[i];
-        bool on = false;
-        if (fev != NULL) {
-            const cJSON *x;
-            cJSON_ArrayForEach(x, fev) {
-                on = on || (cJSON_IsString(x) && strcmp(x->valuestring, e) == 0);
-            }
-        } else {
-            on = strstr(stored, ts_psprintf(r->pool, " %s ", e)) != NULL;
-        }
-        ts_tpl_dict_t *o = ts_tpl_section(d, "EVENT_OPT");
+        ts_tpl_dict_t *o = ts_tpl_section(d, "EVENT_BOX");
         ts_tpl_set(o, "VALUE", e);
-        ts_tpl_set_int(o, "N", i + 1);
         ts_tpl_set(o, "LABEL", i < 0 ? "Every event (*)" : e);
-        if (on) {
+        ts_tpl_set_int(o, "N", i + 1);
+        bool on = false;
+        for (size_t k = 0; k < nt && k < 64 && !on; k++) {
+            on = strcmp(ticked[k], e) == 0;
+        }
+        if (posted ? on : strstr(stored, ts_psprintf(r->pool, " %s ", e)) != NULL) {
             ts_tpl_show(o, "CHECKED");
         }
     }
-    ts_tpl_show(d, ts_db_get_int(w, 0, "has_secret") ? "HAS_SECRET" : "NO_SECRET");
-    if (fresh != NULL && *fresh) {
-        ts_tpl_set(ts_tpl_section(d, "FRESH"), "SECRET", fresh);
-    }
     if (fields != NULL) {
-        ts_tpl_set(ts_tpl_section(d, "ERRORS"), "MESSAGE", "Nothing was changed: see the fields"
-                                                            " below.");
+        ts_tpl_set(ts_tpl_section(d, "ERRORS"), "MESSAGE", "The webhook was not saved: see the"
+                                                            " fields below.");
         field_error(d, fields, "name", "NAME_ERROR");
         field_error(d, fields, "url", "URL_ERROR");
         field_error(d, fields, "events", "EVENT_ERROR");
+        field_error(d, fields, "secret", "SECRET_ERROR");
+    }
+    if (fresh != NULL && *fresh) {
+        ts_tpl_set(ts_tpl_section(d, "FRESH"), "SECRET", fresh);
+        ts_resp_header(r, "Cache-Control", "no-store");
     }
     return ts_resp_page(r, status, "webhook_edit.tpl", d);
 }
@@ -230,33 +225,11 @@ edit_get(ts_request_t *r)
     if (ts_req_param_id(r, "id", &id) != TS_OK) {
         return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
     }
-    return edit_page(r, 200, id, NULL, NULL, NULL);
+    return edit_page(r, 200, id, false, NULL, NULL);
 }
 
-/* The form as the API's PATCH body: name, url, every ticked event, and the
- * secret kept (empty field), replaced (typed) or removed (the box ticked). */
-static cJSON *
-edit_body(ts_request_t *r)
-{
-    cJSON *b = cJSON_CreateObject();
-    const char *name = ts_req_form(r, "name"), *url = ts_req_form(r, "url");
-    cJSON_AddStringToObject(b, "name", name ? name : "");
-    cJSON_AddStringToObject(b, "url", url ? url : "");
-    const char *ev[64];
-    size_t n = ts_req_form_values(r, "events", ev, 64);
-    cJSON *list = cJSON_AddArrayToObject(b, "events");
-    for (size_t i = 0; i < n; i++) {
-        cJSON_AddItemToArray(list, cJSON_CreateString(ev[i]));
-    }
-    const char *secret = ts_req_form(r, "secret"), *clear = ts_req_form(r, "clear_secret");
-    if (clear != NULL && strcmp(clear, "1") == 0) {
-        cJSON_AddNullToObject(b, "secret");
-    } else if (secret != NULL && *secret) {
-        cJSON_AddStringToObject(b, "secret", secret);
-    }
-    return b;
-}
-
+/* The edit form as PATCH: name, url, events (the ticked boxes), active; a
+ * secret typed replaces the one stored, "remove the secret" clears it. */
 static int
 edit_post(ts_request_t *r)
 {
@@ -264,36 +237,59 @@ edit_post(ts_request_t *r)
     if (ts_req_param_id(r, "id", &id) != TS_OK) {
         return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
     }
-    cJSON *b = edit_body(r), *fields = NULL;
+    cJSON *b = cJSON_CreateObject();
+    static const char *const text[] = { "name", "url", NULL };
+    for (int i = 0; text[i]; i++) {
+        const char *v = ts_req_form(r, text[i]);
+        cJSON_AddStringToObject(b, text[i], v ? v : "");
+    }
+    cJSON *ev = cJSON_AddArrayToObject(b, "events");
+    const char *ticked[64];
+    size_t nt = ts_req_form_values(r, "events", ticked, 64);
+    for (size_t k = 0; k < nt && k < 64; k++) {
+        cJSON_AddItemToArray(ev, cJSON_CreateString(ticked[k]));
+    }
+    cJSON_AddBoolToObject(b, "active", ts_req_form(r, "active") != NULL);
+    const char *secret = ts_req_form(r, "secret");
+    if (secret && *secret) {
+        cJSON_AddStringToObject(b, "secret", secret);
+    } else if (ts_req_form(r, "clear_secret") != NULL) {
+        cJSON_AddNullToObject(b, "secret");
+    }
+    cJSON *fields = NULL;
     char fresh[65];
     int rc = ts_webhook_update(r, id, b, &fields, fresh);
-    if (rc == 422) {
-        rc = edit_page(r, 422, id, b, fields, NULL);
-    } else if (rc == 404) {
-        rc = ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
-    } else if (rc == 0) {
-        ts_ui_flash(r, "webhook_saved");
-        rc = ts_resp_redirect(r, "/settings/webhooks");
-    } else {
-        rc = TS_ERROR;
-    }
     cJSON_Delete(b);
-    cJSON_Delete(fields);
-    return rc;
+    if (rc == 422) {
+        rc = edit_page(r, 422, id, true, fields, NULL);
+        cJSON_Delete(fields);
+        return rc;
+    }
+    return back_to_list(r, rc, "webhook_saved");
 }
 
-/* A new random secret, shown once on the page that answers (never in a cookie). */
+/* A new random secret, shown on the answer once (never again, never in a redirect). */
 static int
 rotate_post(ts_request_t *r)
 {
     int64_t id;
-    char fresh[65];
-    int rc = update_flag(r, "rotate_secret", true, &id, fresh);
-    if (rc != 0) {
-        return rc == 404 ? ts_resp_error(r, 404, "not_found", "no such webhook", NULL) : TS_ERROR;
+    if (ts_req_param_id(r, "id", &id) != TS_OK) {
+        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
     }
-    ts_resp_header(r, "Cache-Control", "no-store");
-    return edit_page(r, 200, id, NULL, NULL, fresh);
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddTrueToObject(b, "rotate_secret");
+    cJSON *fields = NULL;
+    char fresh[65];
+    int rc = ts_webhook_update(r, id, b, &fields, fresh);
+    cJSON_Delete(b);
+    cJSON_Delete(fields);
+    if (rc == 404) {
+        return ts_resp_error(r, 404, "not_found", "no such webhook", NULL);
+    }
+    if (rc != 0) {
+        return TS_ERROR;
+    }
+    return edit_page(r, 200, id, false, NULL, fresh);
 }
 
 static int

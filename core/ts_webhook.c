@@ -143,7 +143,8 @@ deliver_job(ts_request_t *r, const cJSON *payload, const char **err)
         ts_webhook_sign(secret, body, strlen(body), sig);
         headers[nh++] = ts_psprintf(r->pool, "X-Tesoro-Signature: %s", sig);
     }
-    ts_fetch_req_t req = { "POST", ts_db_get(res, 0, "url"), body, strlen(body), headers, 0 };
+    ts_fetch_req_t req = { .method = "POST", .url = ts_db_get(res, 0, "url"), .body = body,
+                           .body_len = strlen(body), .headers = headers };
     ts_fetch_res_t out;
     int rc = ts_fetch(r->pool, &req, &out);
     const char *fail = rc != TS_OK ? out.error
@@ -482,7 +483,8 @@ post_job(ts_request_t *r, const cJSON *payload, const char **err)
     cJSON_free(tmp);
     cJSON_Delete(b);
     const char *headers[] = { "Content-Type: application/json", NULL };
-    ts_fetch_req_t req = { "POST", url, body, strlen(body), headers, 0 };
+    ts_fetch_req_t req = { .method = "POST", .url = url, .body = body, .body_len = strlen(body),
+                           .headers = headers };
     ts_fetch_res_t out;
     if (ts_fetch(r->pool, &req, &out) != TS_OK) {
         *err = out.error;

@@ -22,8 +22,9 @@ export TS_DB_PORT=${TS_TEST_DB_PORT:-3308}
 export TS_CONFIGURE_FLAGS="--enable-sanitizers --enable-werror"
 export TS_BENCH_NOOP=1
 export TS_SMTP_URL=smtp://127.0.0.1:2525
-# Feed fetches may reach one loopback port: the suites' own feed server listens there.
-export TS_FETCH_ALLOW=127.0.0.1:$((TS_PORT + 5))
+# Fetches reach one loopback port, the suites' own feed and photo server, and nothing
+# else: no host name is looked up (feeds in the fixtures name photos on the internet).
+export TS_FETCH_ALLOW=127.0.0.1:$((TS_PORT + 5)) TS_FETCH_PUBLIC=0
 unset TS_BUILD TS_PREFIX
 # shellcheck source=conf/dev/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../conf/dev/lib.sh"

@@ -392,6 +392,7 @@ ts_write_conf() {
     ts_ini_set "$new" server bench_noop "$TS_BENCH_NOOP"
     [ -z "$TS_SMTP_URL" ] || ts_ini_set "$new" smtp url "$TS_SMTP_URL"
     [ -z "${TS_FETCH_ALLOW:-}" ] || ts_ini_set "$new" fetch allow "$TS_FETCH_ALLOW"
+    [ -z "${TS_FETCH_PUBLIC:-}" ] || ts_ini_set "$new" fetch public "$TS_FETCH_PUBLIC"
     chmod 600 "$new"
     if cmp -s "$new" "$TS_CONF"; then
         rm -f "$new"

@@ -88,6 +88,16 @@ export_csv(ts_request_t *r)
     cJSON *fields = NULL;
     cJSON *custom_keys = cJSON_CreateObject();
     ts_pool_cleanup_add(p, (void (*)(void *)) cJSON_Delete, custom_keys);
+    /* The tenant's defined fields first, in the scripts' order (a column even when empty). */
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    if (defs == NULL) {
+        return TS_ERROR;
+    }
+    const cJSON *d;
+    cJSON_ArrayForEach(d, defs) {
+        cJSON_AddTrueToObject(custom_keys, contacts_json_str(d, "key"));
+    }
+    cJSON_Delete(defs);
     do {
         contacts_page_t pg;
         rc = contacts_list_page(r, kind, &lc, 500, cursor, false, &pg, &fields);

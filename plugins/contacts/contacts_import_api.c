@@ -4,6 +4,7 @@
 #include <string.h>
 #include <csv.h>
 #include "contacts_import.h"
+#include "contacts_import_custom.h"
 
 static char *sample_csv(ts_request_t *r, contacts_import_kind_t k, size_t *len);
 
@@ -140,6 +141,26 @@ imports_fields(ts_request_t *r)
                 cJSON_AddItemToArray(v, cJSON_CreateString(f->values[n]));
             }
         }
+        cJSON_AddItemToArray(items, o);
+    }
+    /* The tenant's custom fields of the kind: "custom.KEY", typed by their definition. */
+    contacts_import_custom_t *custom = contacts_import_custom_load(r, k);
+    if (custom == NULL) {
+        cJSON_Delete(items);
+        return TS_ERROR;
+    }
+    const cJSON *d;
+    cJSON_ArrayForEach(d, contacts_import_custom_defs(custom)) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", ts_psprintf(r->pool, "custom.%s",
+                                                      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "key"))));
+        cJSON_AddStringToObject(o, "label", ts_custom_field_label(r, d));
+        cJSON_AddStringToObject(o, "type", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "type")));
+        const cJSON *opts = cJSON_GetObjectItemCaseSensitive(d, "options");
+        if (cJSON_IsArray(opts)) {
+            cJSON_AddItemToObject(o, "values", cJSON_Duplicate(opts, 1));
+        }
+        cJSON_AddTrueToObject(o, "custom");
         cJSON_AddItemToArray(items, o);
     }
     return ts_resp_list(r, items, NULL, cJSON_GetArraySize(items));

@@ -4,6 +4,7 @@
  * is capped (every invalid row is still counted). */
 #include <string.h>
 #include "contacts_import.h"
+#include "contacts_import_custom.h"
 #include "contacts_import_row.h"
 #include "contacts_norm.h"
 
@@ -30,6 +31,7 @@ static const char *const dup_relations_sql =
 typedef struct {
     ts_request_t                *r;
     const contacts_import_map_t *m;
+    contacts_import_custom_t    *custom;
     const cJSON                 *cols;
     bool                         skip_header;
     long long                    rows, valid, invalid, dups;
@@ -137,6 +139,10 @@ check_row(void *ctx, const contacts_csv_row_t *row)
     c->rows++;
     contacts_row_errors_t errs;
     cJSON *rec = contacts_import_row(c->m, row, &errs);
+    if (rec != NULL && contacts_import_custom_row(c->custom, c->m, rec, &errs) > 0) {
+        cJSON_Delete(rec);
+        rec = NULL;
+    }
     if (rec == NULL) {
         c->invalid++;
         add_errors(c, row, &errs);
@@ -172,6 +178,11 @@ contacts_import_preview(ts_request_t *r, const ts_db_result_t *imp, const contac
     check_t *c = ts_pcalloc(r->pool, sizeof(*c));
     c->r = r;
     c->m = m;
+    c->custom = contacts_import_custom_load(r, m->kind);
+    if (c->custom == NULL) {
+        fclose(fp);
+        return NULL;
+    }
     cJSON *cols = cJSON_Parse(ts_db_get(imp, 0, "columns"));
     c->cols = cols;
     c->skip_header = ts_db_get_int(imp, 0, "has_header") != 0;

@@ -152,7 +152,10 @@ proposed_mapping(contacts_import_kind_t k, const cJSON *cols, bool header)
         if (f != NULL && nused < 256) {
             used[nused++] = f;
         }
-        cJSON_AddItemToObject(m, c->valuestring, f ? cJSON_CreateString(f->path) : cJSON_CreateNull());
+        /* A "custom.<key>" header is that custom field. */
+        const char *custom = header ? contacts_import_custom_key(c->valuestring) : NULL;
+        cJSON_AddItemToObject(m, c->valuestring, custom ? cJSON_CreateString(c->valuestring)
+                                                 : f ? cJSON_CreateString(f->path) : cJSON_CreateNull());
     }
     return m;
 }

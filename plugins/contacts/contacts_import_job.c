@@ -6,6 +6,7 @@
 #include <string.h>
 #include "contacts.h"
 #include "contacts_import.h"
+#include "contacts_import_custom.h"
 #include "contacts_import_row.h"
 #include "contacts_import_save.h"
 
@@ -14,6 +15,7 @@
 typedef struct {
     ts_request_t                *r;
     const contacts_import_map_t *m;
+    contacts_import_custom_t    *custom;
     const cJSON                 *cols;
     int64_t                      id;
     contacts_dup_mode_t          dup;
@@ -145,6 +147,10 @@ job_row(void *ctx, const contacts_csv_row_t *row)
     j->in_batch++;
     contacts_row_errors_t errs;
     cJSON *rec = contacts_import_row(j->m, row, &errs);
+    if (rec != NULL && contacts_import_custom_row(j->custom, j->m, rec, &errs) > 0) {
+        cJSON_Delete(rec);
+        rec = NULL;
+    }
     int rc;
     if (rec == NULL) {
         j->invalid++;
@@ -252,7 +258,14 @@ run_batch(ts_request_t *r, const ts_db_result_t *imp, const char **err)
         .dup = (contacts_dup_mode_t) contacts_import_dup_mode(ts_db_get(imp, 0, "duplicates")),
         .skip_header = offset == 0 && ts_db_get_int(imp, 0, "has_header") != 0,
         .row_no = ts_db_get_int(imp, 0, "rows_done"),
+        .custom = contacts_import_custom_load(r, m->kind),
     };
+    if (j.custom == NULL) {
+        fclose(fp);
+        cJSON_Delete(cols);
+        *err = "the custom field definitions could not be read";
+        return TS_ERROR;
+    }
     for (size_t i = 0; i < m->n; i++) {
         j.map_has_type = j.map_has_type || (m->field[i] && strcmp(m->field[i]->path, "type") == 0);
     }

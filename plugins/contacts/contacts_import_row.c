@@ -56,6 +56,20 @@ trimmed(const char *s)
     return t;
 }
 
+/* The next comma-separated item of *s, trimmed (malloc'd); *s moves past it. */
+static char *
+next_item(const char **s)
+{
+    size_t n = strcspn(*s, ",");
+    char *item = malloc(n + 1);
+    memcpy(item, *s, n);
+    item[n] = '\0';
+    char *t = trimmed(item);
+    free(item);
+    *s += n + ((*s)[n] == ',');
+    return t;
+}
+
 /* "Radio / TV" -> "radio_tv": how enum values are compared. */
 static void
 slug(const char *in, char *out, size_t cap)
@@ -251,6 +265,95 @@ date_value(const char *s, char *out, size_t cap)
     return true;
 }
 
+/* A plain decimal ("12", "-3.5", "3,5", "€ 12"), as custom number and money cells hold. */
+static bool
+decimal_value(const char *in, double *out)
+{
+    char d[64];
+    size_t n = 0;
+    for (const char *c = in; *c; c++) {
+        if (strncmp(c, "\xE2\x82\xAC", 3) == 0) {
+            c += 2;
+        } else if (*c == ',' || *c == '.' || *c == '-' || isdigit((unsigned char) *c)) {
+            if (n + 1 == sizeof(d)) {
+                return false;
+            }
+            d[n++] = *c == ',' ? '.' : *c;
+        } else if (*c != ' ') {
+            return false;
+        }
+    }
+    d[n] = '\0';
+    char *end;
+    *out = strtod(d, &end);
+    return n > 0 && *end == '\0' && strchr(d, '.') == strrchr(d, '.');
+}
+
+/* The option an import cell names, compared as enum values are ("Sat urday" no, "SATURDAY" yes). */
+static const char *
+option_of(const cJSON *options, const char *v)
+{
+    char want[128], have[128];
+    slug(v, want, sizeof(want));
+    const cJSON *o;
+    cJSON_ArrayForEach(o, options) {
+        if (cJSON_IsString(o)) {
+            slug(o->valuestring, have, sizeof(have));
+            if (strcmp(o->valuestring, v) == 0 || (*want && strcmp(have, want) == 0)) {
+                return o->valuestring;
+            }
+        }
+    }
+    return NULL;
+}
+
+cJSON *
+contacts_import_typed(const char *type, const cJSON *options, const char *v)
+{
+    char buf[16];
+    if (strcmp(type, "number") == 0 || strcmp(type, "money") == 0) {
+        double x;
+        return decimal_value(v, &x) ? cJSON_CreateNumber(x) : NULL;
+    }
+    if (strcmp(type, "boolean") == 0) {
+        slug(v, buf, sizeof(buf));
+        static const char *const yes[] = { "true", "yes", "y", "1", "si", "s", "ja", "x", NULL };
+        static const char *const no[] = { "false", "no", "n", "0", "nee", NULL };
+        for (int i = 0; yes[i] || no[i]; i++) {
+            if (yes[i] && strcmp(buf, yes[i]) == 0) {
+                return cJSON_CreateTrue();
+            }
+            if (no[i] && strcmp(buf, no[i]) == 0) {
+                return cJSON_CreateFalse();
+            }
+        }
+        return NULL;
+    }
+    if (strcmp(type, "date") == 0) {
+        char d[16];
+        return date_value(v, d, sizeof(d)) ? cJSON_CreateString(d) : NULL;
+    }
+    if (strcmp(type, "select") == 0) {
+        const char *o = option_of(options, v);
+        return o ? cJSON_CreateString(o) : NULL;
+    }
+    if (strcmp(type, "multiselect") == 0) {
+        cJSON *a = cJSON_CreateArray();
+        const char *s = v;
+        while (*s) {
+            char *t = next_item(&s);
+            const char *o = *t ? option_of(options, t) : NULL;
+            /* An unknown option stays as written: the check names it. */
+            if (*t) {
+                cJSON_AddItemToArray(a, cJSON_CreateString(o ? o : t));
+            }
+            free(t);
+        }
+        return a;
+    }
+    return NULL;
+}
+
 /* The object at a dotted path's parent, created as needed; *leaf is the
  * last name. The API keeps addresses as a list (an import fills its first)
  * and social links on relations only: a person's go to custom fields. */
@@ -300,13 +403,7 @@ add_list(cJSON *rec, const contacts_ifield_t *f, int col, const char *v, contact
             contacts_row_error(errs, col, f->path, "at most 50 values");
             return;
         }
-        size_t n = strcspn(s, ",");
-        char *item = malloc(n + 1);
-        memcpy(item, s, n);
-        item[n] = '\0';
-        char *t = trimmed(item);
-        free(item);
-        s += n + (s[n] == ',');
+        char *t = next_item(&s);
         const char *val = t;
         char sl[64];
         if (t[0] != '\0' && f->values != NULL) {

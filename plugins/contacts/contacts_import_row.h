@@ -24,6 +24,10 @@ typedef struct {
  * record's "email" and "phone" are what duplicates are looked up by. */
 cJSON *contacts_import_row(const contacts_import_map_t *m, const contacts_csv_row_t *row,
                            contacts_row_errors_t *errs);
+/* A custom field's cell by the field's type (number, money, boolean, date,
+ * select, multiselect): the typed value, or NULL when the text is not one
+ * (left as text, the field's check names it). The caller deletes it. */
+cJSON *contacts_import_typed(const char *type, const cJSON *options, const char *cell);
 /* Adds an error (ignored past the cap). */
 void contacts_row_error(contacts_row_errors_t *errs, int column, const char *field,
                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "contacts_import.h"
+#include "contacts_import_custom.h"
 
 #define PAGE_ERRORS 100
 
@@ -159,6 +160,12 @@ map_page(ts_request_t *r, const ts_db_result_t *imp, int status, const char *err
     const cJSON *map = cJSON_GetObjectItemCaseSensitive(o, "mapping");
     const cJSON *samples = cJSON_GetObjectItemCaseSensitive(o, "samples");
     contacts_import_kind_t k = contacts_import_kind(ts_db_get(imp, 0, "kind"));
+    contacts_import_custom_t *cf = contacts_import_custom_load(r, k);
+    if (cf == NULL) {
+        cJSON_Delete(o);
+        return TS_ERROR;
+    }
+    const cJSON *defs = contacts_import_custom_defs(cf);
     int i = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, cols) {
@@ -182,7 +189,15 @@ map_page(ts_request_t *r, const ts_db_result_t *imp, int status, const char *err
                 option(col, f->path, ts_psprintf(r->pool, "%s (%s)", f->label, f->path), cur);
             }
         }
-        char *custom = custom_target(r->pool, c->valuestring);
+        /* The tenant's custom fields; without any, a free-form one named after the column. */
+        const cJSON *def;
+        cJSON_ArrayForEach(def, defs) {
+            const char *target = ts_psprintf(r->pool, "custom.%s", cJSON_GetStringValue(
+                                                 cJSON_GetObjectItemCaseSensitive(def, "key")));
+            option(col, target, ts_psprintf(r->pool, "%s (%s)", ts_custom_field_label(r, def), target),
+                   cur);
+        }
+        char *custom = cJSON_GetArraySize(defs) == 0 ? custom_target(r->pool, c->valuestring) : NULL;
         if (custom != NULL) {
             option(col, custom, ts_psprintf(r->pool, "Custom field %s", custom + 7), cur);
         }

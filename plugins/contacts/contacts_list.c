@@ -239,6 +239,153 @@ where_search(ts_request_t *r, contacts_kind_t kind, contacts_q_t *w, const char 
     }
 }
 
+/* A query string name as the request reads it: %XX and + decoded. */
+static const char *
+url_decoded(ts_pool_t *p, const char *s, size_t n)
+{
+    char *out = ts_palloc(p, n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char) s[i + 1])
+            && isxdigit((unsigned char) s[i + 2])) {
+            char hex[3] = { s[i + 1], s[i + 2], '\0' };
+            *o++ = (char) strtol(hex, NULL, 16);
+            i += 2;
+        } else {
+            *o++ = s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The custom.<name> filters asked for: the query string's, then the JSON ones
+ * and the saved view's (at most 10; "" past that: an error). */
+static int
+custom_filter_names(ts_request_t *r, const contacts_listctx_t *lc, const char **out, int max)
+{
+    int n = 0;
+    const char *q = lc->ignore_query ? NULL : r->query;
+    while (q != NULL && *q) {
+        size_t len = strcspn(q, "&");
+        size_t nlen = strcspn(q, "=&");
+        if (nlen > 7 && strncmp(q, "custom.", 7) == 0) {
+            out[n < max ? n : max - 1] = n < max ? url_decoded(r->pool, q, nlen) : "";
+            n += n < max;
+        }
+        q += len + (q[len] == '&');
+    }
+    const cJSON *srcs[] = { lc->filters, lc->view_filters };
+    for (int s = 0; s < 2; s++) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, srcs[s]) {
+            if (e->string != NULL && strncmp(e->string, "custom.", 7) == 0 && e->string[7]) {
+                out[n < max ? n : max - 1] = n < max ? e->string : "";
+                n += n < max;
+            }
+        }
+    }
+    return n;
+}
+
+/* custom.KEY=VALUE (a multiselect: holds VALUE), and custom.KEY_min /
+ * custom.KEY_max for numbers, money and dates, over the stored JSON. The
+ * key must be one the tenant defines for the kind; the JSON path is bound. */
+static void
+where_custom(ts_request_t *r, contacts_kind_t kind, const contacts_listctx_t *lc, contacts_q_t *w,
+             cJSON **fields, const char *prefix)
+{
+    ts_pool_t *p = r->pool;
+    const char *names[MAX_IN];
+    int n = custom_filter_names(r, lc, names, MAX_IN);
+    if (n == 0) {
+        return;
+    }
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    if (defs == NULL) {
+        contacts_field_error(fields, ts_psprintf(p, "%scustom", prefix), "the custom fields could not be read");
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i];
+        if (*name == '\0') {
+            contacts_field_error(fields, ts_psprintf(p, "%scustom", prefix), "at most 10 custom filters");
+            continue;
+        }
+        bool seen = false;
+        for (int k = 0; k < i && !seen; k++) {
+            seen = strcmp(names[k], name) == 0;
+        }
+        const char *v = seen ? NULL : contacts_filter(r, lc, name);
+        if (v == NULL) {
+            continue;
+        }
+        const char *err_name = ts_psprintf(p, "%s%s", prefix, name);
+        const char *key = name + 7;
+        size_t klen = strlen(key);
+        int range = 0;   /* -1 _min, 1 _max */
+        const cJSON *def = NULL, *d;
+        for (int pass = 0; pass < 2 && def == NULL; pass++) {
+            if (pass == 1) {
+                if (klen < 5 || (strcmp(key + klen - 4, "_min") != 0 && strcmp(key + klen - 4, "_max") != 0)) {
+                    break;
+                }
+                range = key[klen - 2] == 'i' ? -1 : 1;
+                key = ts_pstrndup(p, key, klen - 4);
+            }
+            cJSON_ArrayForEach(d, defs) {
+                if (strcmp(contacts_json_str(d, "key"), key) == 0) {
+                    def = d;
+                    break;
+                }
+            }
+        }
+        if (def == NULL || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key)) {
+            contacts_field_error(fields, err_name, "unknown field");
+            continue;
+        }
+        const char *type = contacts_json_str(def, "type");
+        bool number = strcmp(type, "number") == 0 || strcmp(type, "money") == 0;
+        bool date = strcmp(type, "date") == 0;
+        const char *path = ts_psprintf(p, "$.\"%s\"", key);
+        char *end = NULL;
+        if (number) {
+            (void) strtod(v, &end);
+        }
+        if (range != 0 && !number && !date) {
+            contacts_field_error(fields, err_name, "unknown field (ranges are for numbers, money and dates)");
+        } else if (number && (*v == '\0' || *end != '\0' || strlen(v) > 30)) {
+            contacts_field_error(fields, err_name, "a number is required");
+        } else if (date && !contacts_date_ok(v)) {
+            contacts_field_error(fields, err_name, "a date YYYY-MM-DD is required");
+        } else if (strcmp(type, "boolean") == 0 && strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+            contacts_field_error(fields, err_name, "true or false");
+        } else if (strlen(v) > 200 || !contacts_text_ok(v, false)) {
+            contacts_field_error(fields, err_name, "at most 200 characters of text");
+        } else {
+            const char *frag = number
+                ? (range < 0 ? " AND CAST(JSON_VALUE(c.custom, ?) AS DECIMAL(30,6)) >= CAST(? AS DECIMAL(30,6))"
+                   : range > 0 ? " AND CAST(JSON_VALUE(c.custom, ?) AS DECIMAL(30,6)) <= CAST(? AS DECIMAL(30,6))"
+                   : " AND CAST(JSON_VALUE(c.custom, ?) AS DECIMAL(30,6)) = CAST(? AS DECIMAL(30,6))")
+                : range < 0 ? " AND JSON_VALUE(c.custom, ?) >= ?"
+                : range > 0 ? " AND JSON_VALUE(c.custom, ?) <= ?"
+                : strcmp(type, "multiselect") == 0
+                ? " AND JSON_CONTAINS(JSON_EXTRACT(c.custom, ?), JSON_QUOTE(?))"
+                : " AND JSON_VALUE(c.custom, ?) = ?";
+            if (strcmp(type, "boolean") == 0) {
+                /* JSON true/false compared as JSON. */
+                contacts_q_add(w, " AND JSON_CONTAINS(c.custom, ?, ?)");
+                contacts_q_arg(w, v);
+                contacts_q_arg(w, path);
+            } else {
+                contacts_q_add(w, frag);
+                contacts_q_arg(w, path);
+                contacts_q_arg(w, v);
+            }
+        }
+    }
+    cJSON_Delete(defs);
+}
+
 int
 contacts_list_where(ts_request_t *r, contacts_kind_t kind, const contacts_listctx_t *lc,
                     contacts_q_t *w, cJSON **fields, const char *prefix)
@@ -346,6 +493,7 @@ contacts_list_where(ts_request_t *r, contacts_kind_t kind, const contacts_listct
             where_search(r, kind, w, v);
         }
     }
+    where_custom(r, kind, lc, w, fields, prefix);
 #undef FILTER_IN
     return *fields ? 422 : 0;
 }

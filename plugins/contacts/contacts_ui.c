@@ -125,11 +125,51 @@ options(ts_request_t *r, ts_tpl_dict_t *d, const char *section, const char *cons
     }
 }
 
+/* The custom.KEY filters of the query string (names checked to be such, the
+ * values decoded), at most 10: the list keeps them in its links and views. */
+static size_t
+custom_query(ts_request_t *r, const char **names, const char **values, size_t max)
+{
+    size_t n = 0;
+    for (const char *q = r->query; q != NULL && *q && n < max; ) {
+        size_t len = strcspn(q, "&"), nlen = strcspn(q, "=&");
+        if (nlen > 7 && nlen < 80 && strncmp(q, "custom.", 7) == 0
+            && strspn(q + 7, "abcdefghijklmnopqrstuvwxyz0123456789_") == nlen - 7) {
+            const char *name = ts_pstrndup(r->pool, q, nlen), *v = ts_req_query(r, name);
+            if (v != NULL && *v) {
+                names[n] = name;
+                values[n++] = v;
+            }
+        }
+        q += len + (q[len] == '&');
+    }
+    return n;
+}
+
+/* The f_custom fields a form carries back ("custom.KEY=VALUE") into filters. */
+static void
+custom_filters_of_form(ts_request_t *r, cJSON *filters)
+{
+    const char *vals[10];
+    size_t n = ts_req_form_values(r, "f_custom", vals, 10);
+    for (size_t i = 0; i < n && i < 10; i++) {
+        const char *eq = strchr(vals[i], '=');
+        if (eq != NULL && strncmp(vals[i], "custom.", 7) == 0) {
+            cJSON_AddStringToObject(filters, ts_pstrndup(r->pool, vals[i], (size_t) (eq - vals[i])), eq + 1);
+        }
+    }
+}
+
 /* The list's current filters as a query string (without cursor), for links. */
 static char *
 list_query(ts_request_t *r, const char *skip)
 {
     char *q = "";
+    const char *cn[10], *cv[10];
+    size_t nc = custom_query(r, cn, cv, 10);
+    for (size_t i = 0; i < nc; i++) {
+        q = ts_psprintf(r->pool, "%s%s%s=%s", q, *q ? "&" : "", cn[i], ts_url_encode(r->pool, cv[i]));
+    }
     const char *names[] = { "q", "status", "stage", "source", "tag", "agent_id", "type", "view", "sort", NULL };
     for (int i = 0; names[i]; i++) {
         const char *v = ts_req_query(r, names[i]);
@@ -203,6 +243,38 @@ ui_list(ts_request_t *r)
             ts_tpl_show(pf, "MINE");
         }
     }
+    /* A filter per custom drop-down and yes/no field (others: custom.KEY in the URL). */
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    const cJSON *def;
+    cJSON_ArrayForEach(def, defs) {
+        const char *type = contacts_json_str(def, "type"), *key = contacts_json_str(def, "key");
+        bool yesno = strcmp(type, "boolean") == 0;
+        if (!yesno && strcmp(type, "select") != 0) {
+            continue;
+        }
+        const char *name = ts_psprintf(p, "custom.%s", key);
+        ts_tpl_dict_t *cf = ts_tpl_section(d, "CUSTOM_FILTER");
+        ts_tpl_set(cf, "CF_NAME", name);
+        ts_tpl_set(cf, "CF_ID", ts_psprintf(p, "custom-%s", key));
+        ts_tpl_set(cf, "CF_LABEL", ts_custom_field_label(r, def));
+        const char *cur = contacts_filter(r, &lc, name);
+        const cJSON *opts = cJSON_GetObjectItemCaseSensitive(def, "options");
+        int n = yesno ? 3 : 1 + cJSON_GetArraySize(opts);
+        for (int i = 0; i < n; i++) {
+            const char *v = i == 0 ? "" : yesno ? (i == 1 ? "true" : "false")
+                          : cJSON_GetStringValue(cJSON_GetArrayItem(opts, i - 1));
+            if (v == NULL) {
+                continue;
+            }
+            ts_tpl_dict_t *o = ts_tpl_section(cf, "CF_OPT");
+            ts_tpl_set(o, "OPT_VALUE", v);
+            ts_tpl_set(o, "OPT_LABEL", i == 0 ? "Any" : yesno ? (i == 1 ? "Yes" : "No") : v);
+            if (cur != NULL && strcmp(cur, v) == 0) {
+                ts_tpl_show(o, "SELECTED");
+            }
+        }
+    }
+    cJSON_Delete(defs);
     /* Saved views as tabs: all, then the team's and my own. */
     ts_tpl_dict_t *all = ts_tpl_section(d, "VIEW");
     ts_tpl_set(all, "VIEW_NAME", ts_psprintf(p, "All %s", plural));
@@ -230,6 +302,13 @@ ui_list(ts_request_t *r)
             ts_tpl_set(h, "KEEP_NAME", ts_psprintf(p, "f_%s", filter_names[i]));
             ts_tpl_set(h, "KEEP_VALUE", v);
         }
+    }
+    const char *cn[10], *cv[10];
+    size_t nc = custom_query(r, cn, cv, 10);
+    for (size_t i = 0; i < nc; i++) {
+        ts_tpl_dict_t *h = ts_tpl_section(d, "KEEP");
+        ts_tpl_set(h, "KEEP_NAME", "f_custom");
+        ts_tpl_set(h, "KEEP_VALUE", ts_psprintf(p, "%s=%s", cn[i], cv[i]));
     }
     cJSON *fields = NULL;
     contacts_page_t pg;
@@ -366,7 +445,7 @@ form_json(ts_request_t *r, contacts_kind_t kind, bool create)
 /* Fills the form from the record (edit), the posted values (after an error) or defaults. */
 static void
 form_fields_dict(ts_request_t *r, ts_tpl_dict_t *d, contacts_kind_t kind, const cJSON *rec,
-                 bool posted, const cJSON *errors)
+                 bool posted, const cJSON *errors, const cJSON *defs)
 {
     ts_pool_t *p = r->pool;
     for (const ui_field_t *f = form_fields; f->name; f++) {
@@ -427,6 +506,11 @@ form_fields_dict(ts_request_t *r, ts_tpl_dict_t *d, contacts_kind_t kind, const 
             shown = (f->kinds & kind) && (strcmp(e->string, f->name) == 0
                     || (strncmp(e->string, "preferences.", 12) == 0 && strcmp(e->string + 12, f->name) == 0));
         }
+        const cJSON *def;
+        cJSON_ArrayForEach(def, defs) {
+            shown = shown || (strncmp(e->string, "custom.", 7) == 0
+                              && strcmp(e->string + 7, contacts_json_str(def, "key")) == 0);
+        }
         if (!shown) {
             ts_tpl_set(ts_tpl_section(d, "ERRORS"), "MESSAGE", ts_psprintf(p, "%s: %s", e->string,
                                                                            cJSON_GetStringValue(e)));
@@ -450,7 +534,14 @@ form_page(ts_request_t *r, int status, contacts_kind_t kind, int64_t id, const c
                                 : ts_psprintf(p, "New %s", kind_label(kind, false)));
     ts_tpl_set(d, "ACTION", id ? ts_psprintf(p, "/%s/%lld", plural, (long long) id) : ts_psprintf(p, "/%s", plural));
     ts_tpl_set(d, "CANCEL", id ? ts_psprintf(p, "/%s/%lld", plural, (long long) id) : ts_psprintf(p, "/%s", plural));
-    form_fields_dict(r, d, kind, rec, posted, errors);
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    if (defs == NULL) {
+        return TS_ERROR;
+    }
+    ts_pool_cleanup_add(p, (void (*)(void *)) cJSON_Delete, defs);
+    form_fields_dict(r, d, kind, rec, posted, errors, defs);
+    ts_custom_fields_form_tpl(r, d, "CUSTOM", defs, cJSON_GetObjectItemCaseSensitive(rec, "custom"),
+                              posted, errors);
     return ts_resp_page(r, status, "contacts/form.tpl", d);
 }
 
@@ -483,12 +574,23 @@ ui_save(ts_request_t *r)
     }
     cJSON *in = form_json(r, kind, id == 0);
     ts_pool_cleanup_add(r->pool, (void (*)(void *)) cJSON_Delete, in);
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    if (defs == NULL) {
+        return TS_ERROR;
+    }
+    if (cJSON_GetArraySize(defs) > 0) {
+        cJSON_AddItemToObject(in, "custom", ts_custom_fields_from_form(r, defs, id == 0));
+    }
+    cJSON_Delete(defs);
     cJSON *fields = NULL;
     int64_t out = 0;
     if (ts_db_begin(r) != TS_OK) {
         return TS_ERROR;
     }
     int rc = contacts_record_save(r, contacts_kind_name(kind), in, id, &fields, &out);
+    if (rc == 0) {
+        rc = contacts_custom_check(r, kind, in, out, &fields);
+    }
     if (rc != 0) {
         ts_db_rollback(r);
         if (rc == 422) {
@@ -613,6 +715,13 @@ show_page(ts_request_t *r, int status, contacts_kind_t kind, int64_t id, const c
     }
     detail(d, "Tags", json_text_of(p, cJSON_GetObjectItemCaseSensitive(rec, "tags")));
     detail(d, "Notes", contacts_json_str(rec, "notes"));
+    cJSON *defs = ts_custom_fields_defs(r, contacts_kind_name(kind));
+    const cJSON *custom = cJSON_GetObjectItemCaseSensitive(rec, "custom");
+    cJSON_ArrayForEach(e, defs) {
+        detail(d, ts_custom_field_label(r, e),
+               ts_custom_field_text(r, e, cJSON_GetObjectItemCaseSensitive(custom, contacts_json_str(e, "key"))));
+    }
+    cJSON_Delete(defs);
     detail(d, "Created", contacts_json_str(rec, "created_at"));
     /* The timeline: activities and field changes, newest first. */
     cJSON *tl = contacts_timeline(r, kind, id);
@@ -790,6 +899,7 @@ ui_save_view(ts_request_t *r)
             cJSON_AddStringToObject(filters, filter_names[i], v);
         }
     }
+    custom_filters_of_form(r, filters);
     /* The column chooser's choice, "name,status,...": the view keeps it. */
     const char *cols = form_value(r, "columns");
     if (*cols) {
@@ -864,6 +974,7 @@ ui_batch(ts_request_t *r)
                 cJSON_AddStringToObject(filters, filter_names[i], v);
             }
         }
+        custom_filters_of_form(r, filters);
         contacts_listctx_t lc = { .filters = filters, .ignore_query = true };
         size_t nf = 0;
         int lrc = contacts_list_ids(r, kind, &lc, UI_BATCH_FILTER_MAX, &ids, &nf, &fields);

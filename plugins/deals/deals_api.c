@@ -105,6 +105,39 @@ apply_links(ts_request_t *r, int64_t id, const char *pipeline, const cJSON *j, c
     return TS_OK;
 }
 
+/* The saved deal's custom values against the tenant's deal fields (once it
+ * defines some): unknown keys, types, options, validate; compute() stored. */
+static int
+apply_custom(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fields)
+{
+    int n = ts_custom_fields_count(r, "deal");
+    if (n <= 0) {
+        return n == 0 ? TS_OK : TS_ERROR;
+    }
+    cJSON *rec = deals_json(r, id);
+    if (rec == NULL) {
+        return TS_ERROR;
+    }
+    cJSON *changed = NULL, *errors = NULL;
+    int rc = ts_custom_fields_write(r, "deal", cJSON_GetObjectItemCaseSensitive(j, "custom"), rec,
+                                    &changed, &errors);
+    cJSON_Delete(rec);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, errors) {
+        deals_field(fields, e->string, cJSON_GetStringValue(e));
+    }
+    cJSON_Delete(errors);
+    if (rc != TS_OK || changed == NULL) {
+        return rc;
+    }
+    char *text = cJSON_PrintUnformatted(changed);
+    cJSON_Delete(changed);
+    rc = ts_db_exec(r, "UPDATE deals SET custom = ? WHERE tenant_id = {tenant} AND id = ?", "si",
+                    text, id);
+    cJSON_free(text);
+    return rc;
+}
+
 /* Ends a refused or failed change: rollback, and the outcome for answer(). */
 static int
 refuse(ts_request_t *r, int rc, bool forbidden)
@@ -192,6 +225,9 @@ deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id_out, cJSON **fiel
         return refuse(r, TS_ERROR, false);
     }
     rc = apply_links(r, id, p->code, j, fieldsp);
+    if (rc == TS_OK) {
+        rc = apply_custom(r, id, j, fieldsp);
+    }
     if (rc != TS_OK) {
         return refuse(r, rc, false);
     }
@@ -329,6 +365,9 @@ deals_patch_json(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fieldsp)
     }
     if (rc == TS_OK) {
         rc = apply_links(r, id, d.pipeline, j, &fields);
+    }
+    if (rc == TS_OK && !move_only) {
+        rc = apply_custom(r, id, j, &fields);
     }
     *fieldsp = fields;
     if (rc != TS_OK) {

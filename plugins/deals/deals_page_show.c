@@ -107,6 +107,21 @@ render(ts_request_t *r, int64_t id, int status, cJSON *fields)
         ts_tpl_set(a, "ACT_AT", ts_db_get(acts, i, "at"));
         ts_tpl_set(a, "ACT_DONE", ts_db_get_int(acts, i, "done") ? "done" : "open");
     }
+    /* Custom fields: their values among the details, and a form (agents and up). */
+    cJSON *defs = ts_custom_fields_defs(r, "deal");
+    const cJSON *custom = cJSON_GetObjectItemCaseSensitive(deal, "custom");
+    cJSON_ArrayForEach(it, defs) {
+        ts_tpl_dict_t *cd = ts_tpl_section(d, "CUSTOM_DETAIL");
+        ts_tpl_set(cd, "LABEL", ts_custom_field_label(r, it));
+        const char *v = ts_custom_field_text(r, it, cJSON_GetObjectItemCaseSensitive(
+                                                        custom, deals_ustr(it, "key")));
+        ts_tpl_set(cd, "VALUE", *v ? v : "—");
+    }
+    if (cJSON_GetArraySize(defs) > 0 && r->user->role >= TS_ROLE_AGENT) {
+        ts_custom_fields_form_tpl(r, ts_tpl_section(d, "CUSTOM_FORM"), "CUSTOM", defs, custom,
+                                  fields != NULL && ts_req_form(r, "custom_form") != NULL, fields);
+    }
+    cJSON_Delete(defs);
     if (fields != NULL) {
         deals_tpl_errors(r, d, fields);
         if (cJSON_GetObjectItemCaseSensitive(fields, "lost_reason") != NULL) {
@@ -144,4 +159,27 @@ deals_page_outcome(ts_request_t *r, int rc, int64_t id, cJSON *fields)
     cJSON_Delete(fields);
     return rc == 404 ? deals_page_error(r, 404, "no such deal")
            : rc == 403 ? deals_page_error(r, 403, "agents change only their own deals") : TS_ERROR;
+}
+
+/* POST /deals/{id}/custom: the custom fields form, saved as a PATCH of
+ * `custom` (every field the form shows; emptied ones are removed). */
+int
+deals_page_custom(ts_request_t *r)
+{
+    int64_t id;
+    if (ts_req_param_id(r, "id", &id) != TS_OK) {
+        return deals_page_error(r, 404, "no such deal");
+    }
+    cJSON *defs = ts_custom_fields_defs(r, "deal");
+    if (defs == NULL) {
+        return TS_ERROR;
+    }
+    cJSON *custom = ts_custom_fields_from_form(r, defs, true);
+    cJSON_Delete(defs);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddItemToObject(j, "custom", custom);
+    cJSON *fields = NULL;
+    int rc = deals_patch_json(r, id, j, &fields);
+    cJSON_Delete(j);
+    return deals_page_outcome(r, rc, id, fields);
 }

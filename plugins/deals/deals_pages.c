@@ -357,6 +357,9 @@ new_form(ts_request_t *r, int status, const cJSON *fields)
             ts_tpl_show(d, "HAS_CONTACT");
         }
     }
+    cJSON *defs = ts_custom_fields_defs(r, "deal");
+    ts_custom_fields_form_tpl(r, d, "CUSTOM", defs, NULL, ts_req_form(r, "name") != NULL, fields);
+    cJSON_Delete(defs);
     deals_tpl_errors(r, d, fields);
     return ts_resp_page(r, status, "deals_new.tpl", d);
 }
@@ -405,6 +408,11 @@ deals_page_create(ts_request_t *r)
     cJSON_AddItemToObject(c, "id", form_id(ts_req_form(r, "contact")));
     cJSON_AddStringToObject(c, "kind", "main");
     cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "contacts"), c);
+    cJSON *defs = ts_custom_fields_defs(r, "deal");
+    if (cJSON_GetArraySize(defs) > 0) {
+        cJSON_AddItemToObject(j, "custom", ts_custom_fields_from_form(r, defs, true));
+    }
+    cJSON_Delete(defs);
     const char *prop = ts_req_form(r, "property");
     if (prop && *prop) {
         cJSON *pr = cJSON_CreateObject();

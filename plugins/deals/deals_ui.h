@@ -20,6 +20,7 @@ int deals_page_new(ts_request_t *r);
 int deals_page_create(ts_request_t *r);
 int deals_page_show(ts_request_t *r);
 int deals_page_stage(ts_request_t *r);
+int deals_page_custom(ts_request_t *r);
 int deals_page_outcome(ts_request_t *r, int rc, int64_t id, cJSON *fields);   /* takes fields */
 int deals_page_dashboard(ts_request_t *r);
 int deals_page_activity(ts_request_t *r);

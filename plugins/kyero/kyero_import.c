@@ -27,9 +27,14 @@ typedef struct {
     kyero_map_t refs;            /* ref -> property id, a = source_feed, b = source_id */
     kyero_map_t types, features; /* the catalogue's codes */
     long received, created, updated, unchanged, withdrawn, rejected;
+    long photos_queued, photos_dropped;
     cJSON *errors, *conflicts, *unknown_types, *unknown_elements;
-    /* rows of the current batch, written by JSON_TABLE statements */
-    cJSON *descs, *feats, *media, *new_feats, *items_rows, *clear_texts, *clear_media;
+    cJSON *touched;              /* ids created or updated: their completeness is recounted */
+    cJSON *withdrawals;          /* their audit rows */
+    /* rows of the current batch, written by JSON_TABLE statements; media_old holds the photos
+     * of listings the tenant had already (kept when their URL stays, in the feed's order) */
+    cJSON *descs, *feats, *media, *media_old, *new_feats, *items_rows, *clear_texts, *clear_media;
+    cJSON *audit_created, *audit_updated;
     int pending;
     bool db_failed;
     const char *db_error;
@@ -130,6 +135,9 @@ batch_new(import_t *im)
     im->descs = cJSON_CreateArray();
     im->feats = cJSON_CreateArray();
     im->media = cJSON_CreateArray();
+    im->media_old = cJSON_CreateArray();
+    im->audit_created = cJSON_CreateArray();
+    im->audit_updated = cJSON_CreateArray();
     im->new_feats = cJSON_CreateArray();
     im->items_rows = cJSON_CreateArray();
     im->clear_texts = cJSON_CreateArray();
@@ -140,8 +148,9 @@ batch_new(import_t *im)
 static void
 batch_free(import_t *im)
 {
-    cJSON *all[] = { im->descs, im->feats, im->media, im->new_feats, im->items_rows,
-                     im->clear_texts, im->clear_media };
+    cJSON *all[] = { im->descs, im->feats, im->media, im->media_old, im->new_feats,
+                     im->items_rows, im->clear_texts, im->clear_media, im->audit_created,
+                     im->audit_updated };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         cJSON_Delete(all[i]);
     }
@@ -157,6 +166,52 @@ exec_json(import_t *im, const char *what, const char *sql, cJSON *rows)
     int rc = txt ? ts_db_exec(im->r, sql, "s", txt) : TS_ERROR;
     cJSON_free(txt);
     return rc == TS_OK ? TS_OK : db_fail(im, what);
+}
+
+/* The photos of listings the tenant had: those whose URL left the feed are dropped (the photo
+ * job removes their files), those that stay take the feed's order and tags, new URLs are
+ * added for the job to fetch. An unchanged image list never gets here (images_sig). */
+static int
+photos_replace(import_t *im)
+{
+    ts_request_t *r = im->r;
+    if (cJSON_GetArraySize(im->clear_media) == 0) {
+        return TS_OK;
+    }
+    char *ids = cJSON_PrintUnformatted(im->clear_media);
+    char *rows = cJSON_PrintUnformatted(im->media_old);
+    int rc = ids && rows ? TS_OK : TS_ERROR;
+#define MEDIA_COLUMNS "'$[*]' COLUMNS (p BIGINT PATH '$.p', f TINYINT PATH '$.f'," \
+                      " m TINYINT PATH '$.m', n INT PATH '$.n', u VARCHAR(1000) PATH '$.u')"
+    if (rc == TS_OK
+        && (rc = ts_db_exec(r, "UPDATE property_media SET deleted_at = NOW(), fetch_state = 'purge'"
+                " WHERE tenant_id = {tenant} AND kind = 'photo' AND source_url IS NOT NULL AND"
+                " deleted_at IS NULL AND property_id IN (SELECT j.p FROM JSON_TABLE(?, '$[*]'"
+                " COLUMNS (p BIGINT PATH '$')) AS j) AND NOT EXISTS (SELECT 1 FROM JSON_TABLE(?, "
+                MEDIA_COLUMNS ") AS k WHERE k.p = property_media.property_id AND"
+                " k.u = property_media.source_url)", "ss", ids, rows)) == TS_OK) {
+        im->photos_dropped += ts_db_affected(r);
+    }
+    if (rc == TS_OK && cJSON_GetArraySize(im->media_old) > 0) {
+        rc = ts_db_exec(r, "UPDATE property_media AS pm JOIN JSON_TABLE(?, " MEDIA_COLUMNS ") AS j"
+                           " ON pm.property_id = j.p AND pm.source_url = j.u SET"
+                           " pm.position = j.n, pm.is_floor_plan = j.f, pm.is_main = j.m"
+                           " WHERE pm.tenant_id = {tenant} AND pm.kind = 'photo' AND"
+                           " pm.deleted_at IS NULL", "s", rows);
+        if (rc == TS_OK
+            && (rc = ts_db_exec(r, "INSERT INTO property_media (tenant_id, property_id, kind,"
+                    " is_floor_plan, is_main, position, source_url, fetch_state) SELECT {tenant},"
+                    " j.p, 'photo', j.f, j.m, j.n, j.u, 'pending' FROM JSON_TABLE(?, "
+                    MEDIA_COLUMNS ") AS j WHERE NOT EXISTS (SELECT 1 FROM property_media pm"
+                    " WHERE pm.tenant_id = {tenant} AND pm.property_id = j.p AND pm.kind ="
+                    " 'photo' AND pm.source_url = j.u AND pm.deleted_at IS NULL)", "s", rows))
+               == TS_OK) {
+            im->photos_queued += ts_db_affected(r);
+        }
+    }
+    cJSON_free(ids);
+    cJSON_free(rows);
+    return rc == TS_OK ? TS_OK : db_fail(im, "replacing photos");
 }
 
 static int
@@ -188,11 +243,7 @@ batch_flush(import_t *im)
                      "DELETE FROM property_features WHERE tenant_id = {tenant} AND property_id IN"
                      " (SELECT j.p FROM JSON_TABLE(?, '$[*]' COLUMNS (p BIGINT PATH '$')) AS j)",
                      im->clear_texts) != TS_OK
-        || exec_json(im, "clearing photos",
-                     "DELETE FROM property_media WHERE tenant_id = {tenant} AND kind = 'photo'"
-                     " AND source_url IS NOT NULL AND property_id IN"
-                     " (SELECT j.p FROM JSON_TABLE(?, '$[*]' COLUMNS (p BIGINT PATH '$')) AS j)",
-                     im->clear_media) != TS_OK
+        || photos_replace(im) != TS_OK
         || exec_json(im, "storing descriptions",
                      "INSERT INTO property_descriptions (tenant_id, property_id, lang, text)"
                      " SELECT {tenant}, j.p, j.l, j.t FROM JSON_TABLE(?, '$[*]' COLUMNS ("
@@ -213,10 +264,11 @@ batch_flush(import_t *im)
                      " p BIGINT PATH '$.p', c VARCHAR(48) PATH '$.c')) AS j", im->feats) != TS_OK
         || exec_json(im, "storing photos",
                      "INSERT INTO property_media (tenant_id, property_id, kind, is_floor_plan,"
-                     " is_main, position, source_url) SELECT {tenant}, j.p, 'photo', j.f, j.m,"
-                     " j.n, j.u FROM JSON_TABLE(?, '$[*]' COLUMNS (p BIGINT PATH '$.p',"
-                     " f TINYINT PATH '$.f', m TINYINT PATH '$.m', n INT PATH '$.n',"
-                     " u VARCHAR(1000) PATH '$.u')) AS j", im->media) != TS_OK
+                     " is_main, position, source_url, fetch_state) SELECT {tenant}, j.p, 'photo',"
+                     " j.f, j.m, j.n, j.u, 'pending' FROM JSON_TABLE(?, " MEDIA_COLUMNS ") AS j",
+                     im->media) != TS_OK
+        || ts_audit_batch(im->r, "property", "create", im->audit_created) != TS_OK
+        || ts_audit_batch(im->r, "property", "update", im->audit_updated) != TS_OK
         || exec_json_feed(im, "storing the feed's listings",
                      "INSERT INTO kyero_items (tenant_id, feed_id, last_run_id, source_id,"
                      " property_id, feed_date, part_ownership, leasehold, pool, prime, catastral,"
@@ -245,6 +297,18 @@ done:
 }
 
 /* ------------------------------------------------------------ one property */
+
+static void
+status_event(import_t *im, int64_t pid, const char *from, const char *to, const char *reason)
+{
+    cJSON *ev = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ev, "id", (double) pid);
+    cJSON_AddItemToObject(ev, "from", from ? cJSON_CreateString(from) : cJSON_CreateNull());
+    cJSON_AddStringToObject(ev, "to", to);
+    cJSON_AddStringToObject(ev, "reason", reason);
+    cJSON_AddNumberToObject(ev, "feed_id", (double) im->feed_id);
+    ts_event_emit(im->r, "property.status_changed", ev);
+}
 
 static void
 kyero_bool_add(cJSON *o, const char *key, kyero_bool_t b)
@@ -326,7 +390,11 @@ queue_children(import_t *im, const kyero_property_t *p, int64_t pid, bool replac
         bool main_set = false;
         for (int i = 0, pos = 0; i < p->nimages; i++) {
             const char *u = p->images[i].url;
-            if (!http_url(u) || strlen(u) > 1000) {
+            bool twice = false;
+            for (int k = 0; k < i && !twice; k++) {
+                twice = p->images[k].url != NULL && strcmp(p->images[k].url, u ? u : "") == 0;
+            }
+            if (!http_url(u) || strlen(u) > 1000 || twice) {
                 continue;
             }
             cJSON *m = cJSON_CreateObject();
@@ -337,7 +405,8 @@ queue_children(import_t *im, const kyero_property_t *p, int64_t pid, bool replac
             cJSON_AddNumberToObject(m, "m", is_main);
             cJSON_AddNumberToObject(m, "n", pos++);
             cJSON_AddStringToObject(m, "u", u);
-            cJSON_AddItemToArray(im->media, m);
+            cJSON_AddItemToArray(replace ? im->media_old : im->media, m);
+            im->photos_queued += !replace;
         }
     }
     cJSON *it = cJSON_CreateObject();
@@ -498,6 +567,36 @@ property_write(import_t *im, const kyero_property_t *p, const mapped_t *m, int64
     return TS_OK;
 }
 
+/* The audit row (written with its batch) and the event of a created or updated listing, so
+ * workflows and webhooks see imports as they see edits; its completeness is recounted. */
+static void
+listing_logged(import_t *im, const kyero_property_t *p, int64_t pid, bool created,
+               bool reactivated)
+{
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddNumberToObject(a, "id", (double) pid);
+    cJSON *c = cJSON_AddObjectToObject(a, "changes");
+    cJSON_AddStringToObject(c, "source_feed", im->feed_key);
+    cJSON_AddStringToObject(c, "source_id", p->id);
+    cJSON_AddNumberToObject(c, "run_id", (double) im->run_id);
+    cJSON_AddStringToObject(c, "feed_date", p->date);
+    cJSON_AddItemToArray(created ? im->audit_created : im->audit_updated, a);
+    cJSON *ev = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ev, "id", (double) pid);
+    cJSON_AddStringToObject(ev, "ref", p->ref);
+    cJSON_AddNumberToObject(ev, "feed_id", (double) im->feed_id);
+    cJSON_AddNumberToObject(ev, "run_id", (double) im->run_id);
+    cJSON_AddStringToObject(ev, "source_id", p->id);
+    if (created) {
+        cJSON_AddStringToObject(ev, "status", "active");
+    }
+    ts_event_emit(im->r, created ? "property.created" : "property.updated", ev);
+    if (reactivated) {
+        status_event(im, pid, im->removal, "active", "back in the feed");
+    }
+    cJSON_AddItemToArray(im->touched, cJSON_CreateNumber((double) pid));
+}
+
 static int
 on_property(void *ctx, const kyero_property_t *p)
 {
@@ -571,6 +670,7 @@ on_property(void *ctx, const kyero_property_t *p)
     images_sig(p, sig);
     bool images_changed = created || item == NULL || item->b == NULL || strcmp(item->b, sig) != 0;
     queue_children(im, p, pid, !created, images_changed, sig);
+    listing_logged(im, p, pid, created, reactivate);
     item = kyero_map_put(&im->items, p->id);
     ref = kyero_map_put(&im->refs, ref_key(p->ref, key));
     if (item == NULL || ref == NULL) {
@@ -672,8 +772,20 @@ withdraw_missing(import_t *im)
             return db_fail(im, "marking a withdrawn listing");
         }
         im->withdrawn += !closed;
+        if (!closed) {
+            status_event(im, e->id, from, im->removal, "gone from the feed");
+            cJSON *a = cJSON_CreateObject();
+            cJSON_AddNumberToObject(a, "id", (double) e->id);
+            cJSON *c = cJSON_AddObjectToObject(a, "changes");
+            cJSON *st_change = cJSON_AddArrayToObject(c, "status");
+            cJSON_AddItemToArray(st_change, cJSON_CreateString(from));
+            cJSON_AddItemToArray(st_change, cJSON_CreateString(im->removal));
+            cJSON_AddStringToObject(c, "source_feed", im->feed_key);
+            cJSON_AddNumberToObject(c, "run_id", (double) im->run_id);
+            cJSON_AddItemToArray(im->withdrawals, a);
+        }
     }
-    return TS_OK;
+    return ts_audit_batch(r, "property", "withdraw", im->withdrawals) == TS_OK ? TS_OK : db_fail(im, "logging the withdrawals");
 }
 
 static cJSON *
@@ -755,6 +867,8 @@ lists_new(import_t *im)
     im->conflicts = cJSON_CreateArray();
     im->unknown_types = cJSON_CreateArray();
     im->unknown_elements = cJSON_CreateArray();
+    im->touched = cJSON_CreateArray();
+    im->withdrawals = cJSON_CreateArray();
 }
 
 static void
@@ -764,6 +878,36 @@ lists_free(import_t *im)
     cJSON_Delete(im->conflicts);
     cJSON_Delete(im->unknown_types);
     cJSON_Delete(im->unknown_elements);
+    cJSON_Delete(im->touched);
+    cJSON_Delete(im->withdrawals);
+}
+
+/* Completeness and photos are the properties plugin's: its jobs recount the listings the run
+ * created or updated and fetch the photos it queued (and retry those that failed before),
+ * queued in the run's transaction so they see the imported rows. */
+static void
+queue_followups(import_t *im)
+{
+    ts_request_t *r = im->r;
+    if (cJSON_GetArraySize(im->touched) > 0) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddItemReferenceToObject(p, "ids", im->touched);
+        if (ts_job_enqueue(r, "properties.completeness", p, 0) != TS_OK) {
+            ts_log_warn("kyero: cannot queue the completeness recount");
+        }
+        cJSON_Delete(p);
+    }
+    ts_db_result_t *failed = im->photos_queued + im->photos_dropped > 0 ? NULL
+        : ts_db_query(r, "SELECT 1 FROM property_media WHERE tenant_id = {tenant} AND"
+                         " fetch_state = 'failed' LIMIT 1", "");
+    if (im->photos_queued + im->photos_dropped > 0 || ts_db_rows(failed) > 0) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddTrueToObject(p, "retry");
+        if (ts_job_enqueue(r, "properties.photo_fetch", p, 0) != TS_OK) {
+            ts_log_warn("kyero: cannot queue the photo downloads");
+        }
+        cJSON_Delete(p);
+    }
 }
 
 static int64_t
@@ -846,11 +990,7 @@ finish:
         cJSON_AddNumberToObject(ev, "run_id", (double) im.run_id);
         ts_event_emit(r, "kyero.imported", ev);
         ts_audit(r, "kyero_feed", feed_id, "import", *report);
-        /* Completeness is the properties plugin's: its job recounts the tenant's
-         * listings, queued in the run's transaction so it sees the imported rows. */
-        if (im.created + im.updated > 0 && ts_job_enqueue(r, "properties.completeness", NULL, 0) != TS_OK) {
-            ts_log_warn("kyero: cannot queue the completeness recount");
-        }
+        queue_followups(&im);
 
         if (run_finish(r, im.run_id, *report) != TS_OK || ts_db_commit(r) != TS_OK) {
             ts_db_rollback(r);

@@ -136,7 +136,12 @@ write_property(ts_request_t *r, xmlTextWriterPtr w, kyero_published_t *pub, size
     }
     /* What the feed said, else a pool among the features; nothing when nobody said. */
     const char *pool = ts_db_get(p, i, "pool");
-    if (pool != NULL || strcmp(ts_db_get(p, i, "has_pool"), "0") != 0) {
+    bool has_pool = false;
+    for (size_t f = f0; f < f1 && !has_pool; f++) {
+        const char *code = ts_db_get(pub->feats, f, "code");
+        has_pool = strcmp(code, "pool") == 0 || strcmp(code, "private_pool") == 0;
+    }
+    if (pool != NULL || has_pool) {
         el(w, "pool", pool == NULL || strcmp(pool, "0") != 0 ? "1" : "0");
     }
     const char *built = ts_db_get(p, i, "built_area"), *plot = ts_db_get(p, i, "plot_area");

@@ -25,8 +25,6 @@ kyero_published_load(ts_request_t *r, const char *portal, kyero_published_t *out
         " p.energy_emissions, p.new_build, p.notes, p.video_url, p.virtual_tour_url,"
         " DATE_FORMAT(GREATEST(p.updated_at, pub.published_at), '%Y-%m-%d %H:%i:%s') AS date,"
         " i.part_ownership, i.leasehold, i.pool, i.urls,"
-        " EXISTS (SELECT 1 FROM property_features pf WHERE pf.tenant_id = p.tenant_id"
-        " AND pf.property_id = p.id AND pf.code IN ('pool', 'private_pool')) AS has_pool,"
         /* The photos as "F URL" lines (F: 1 for a floor plan): one row per listing. */
         " (SELECT GROUP_CONCAT(CONCAT(m.is_floor_plan, ' ', COALESCE(m.source_url, m.url))"
         " ORDER BY m.position, m.id SEPARATOR '\\n') FROM property_media m"

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "kyero.h"
-#include "kyero_fetch.h"
 
 int
 kyero_sync(ts_request_t *r, int64_t feed_id, cJSON **report)
@@ -29,18 +28,20 @@ kyero_sync(ts_request_t *r, int64_t feed_id, cJSON **report)
         return kyero_run_log(r, feed_id, url, "failed", "cannot create a temporary file",
                              report);
     }
-    kyero_fetch_req_t q = {
-        .url = url, .etag = ts_db_get(res, 0, "etag"),
-        .last_modified = ts_db_get(res, 0, "last_modified"), .max_bytes = KYERO_MAX_FETCH,
-        .connect_timeout_ms = 10000, .timeout_ms = 300000, .allow = ts_fetch_allow(),
-        .fd = fileno(tmp),
+    ts_fetch_req_t q = {
+        .method = "GET", .url = url, .follow = 1, .file = tmp, .max_bytes = KYERO_MAX_FETCH,
+        .connect_timeout_ms = 10000, .timeout_ms = 300000, .etag = ts_db_get(res, 0, "etag"),
+        .last_modified = ts_db_get(res, 0, "last_modified"),
     };
-    kyero_fetch_res_t fr;
+    ts_fetch_res_t fr;
     int rc;
-    if (kyero_fetch(&q, &fr) != 0) {
+    if (ts_fetch(r->pool, &q, &fr) != TS_OK) {
         rc = kyero_run_log(r, feed_id, url, "failed", fr.error, report);
     } else if (fr.not_modified) {
         rc = kyero_run_log(r, feed_id, url, "unchanged", NULL, report);
+    } else if (fr.status != 200) {
+        rc = kyero_run_log(r, feed_id, url, "failed",
+                           ts_psprintf(r->pool, "the server answered HTTP %ld", fr.status), report);
     } else if (lseek(fileno(tmp), 0, SEEK_SET) != 0) {
         rc = kyero_run_log(r, feed_id, url, "failed", "cannot read the fetched feed", report);
     } else {
@@ -51,8 +52,7 @@ kyero_sync(ts_request_t *r, int64_t feed_id, cJSON **report)
         if (rc == TS_OK && status != NULL && strcmp(status, "ok") == 0) {
             ts_db_exec(r, "UPDATE kyero_feeds SET etag = ?, last_modified = ?"
                           " WHERE tenant_id = {tenant} AND id = ?", "ssi",
-                       fr.etag[0] ? fr.etag : NULL,
-                       fr.last_modified[0] ? fr.last_modified : NULL, feed_id);
+                       fr.etag, fr.last_modified, feed_id);
         }
     }
     fclose(tmp);

@@ -116,7 +116,9 @@ properties_init(ts_plugin_ctx_t *ctx)
         || ts_event_on(ctx, "deal.created", properties_on_deal_created) != TS_OK) {
         return TS_ERROR;
     }
-    return ts_job_register(ctx, "properties.completeness", properties_completeness_job);
+    return ts_job_register(ctx, "properties.completeness", properties_completeness_job) != TS_OK
+           ? TS_ERROR
+           : ts_job_register(ctx, "properties.photo_fetch", properties_photo_fetch_job);
 }
 
 TS_PLUGIN(properties, .version = "0.2", .requires = "contacts", .init = properties_init);

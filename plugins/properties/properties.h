@@ -158,6 +158,10 @@ typedef struct {
 int  properties_media_store(ts_request_t *r, const char *kind, properties_stored_t *st);
 void properties_media_remove_name(ts_request_t *r, const char *name);
 int  properties_completeness_job(ts_request_t *r, const cJSON *payload, const char **err);
+const char *properties_photo_store(ts_request_t *r, const char *path, size_t size, char name[33],
+                                   int *width, int *height);
+/* properties_photo_fetch.c: feed photos (rows with a source_url) fetched into media. */
+int  properties_photo_fetch_job(ts_request_t *r, const cJSON *payload, const char **err);
 
 /* properties_where.c: a WHERE of fixed fragments and its bound values. */
 #define PROPERTIES_MAXP 48

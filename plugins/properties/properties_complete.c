@@ -17,13 +17,10 @@ without_rooms(const char *type)
     return false;
 }
 
-int
-properties_completeness_update(ts_request_t *r, int64_t id)
+static int
+update_with(ts_request_t *r, const properties_settings_t *sp, int64_t id)
 {
-    properties_settings_t s;
-    if (properties_settings_get(r, &s, false) != TS_OK) {
-        return TS_ERROR;
-    }
+    const properties_settings_t s = *sp;
     ts_db_result_t *res = ts_db_query(r,
         "SELECT p.type, p.price, p.latitude, p.longitude, p.beds, p.baths, p.built_area,"
         " p.plot_area, (SELECT COUNT(*) FROM property_media m WHERE m.tenant_id = p.tenant_id"
@@ -84,12 +81,33 @@ properties_completeness_update(ts_request_t *r, int64_t id)
                       "isi", score, set, id);
 }
 
-/* A job: recompute every listing of the tenant (after its languages or
- * minimum of photos changed). */
+int
+properties_completeness_update(ts_request_t *r, int64_t id)
+{
+    properties_settings_t s;
+    return properties_settings_get(r, &s, false) == TS_OK ? update_with(r, &s, id) : TS_ERROR;
+}
+
+/* A job: recompute the listings named in {"ids": [...]} (a feed import's), or every listing
+ * of the tenant (after its languages or minimum of photos changed). */
 int
 properties_completeness_job(ts_request_t *r, const cJSON *payload, const char **err)
 {
-    (void) payload;
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(payload, "ids"), *e;
+    properties_settings_t s;
+    if (properties_settings_get(r, &s, false) != TS_OK) {
+        *err = "cannot read the settings";
+        return TS_ERROR;
+    }
+    if (cJSON_IsArray(ids)) {
+        cJSON_ArrayForEach(e, ids) {
+            if (cJSON_IsNumber(e) && update_with(r, &s, (int64_t) e->valuedouble) != TS_OK) {
+                *err = "cannot update a property's completeness";
+                return TS_ERROR;
+            }
+        }
+        return TS_OK;
+    }
     int64_t last = 0;
     for (;;) {
         ts_db_result_t *res = ts_db_query(r, "SELECT id FROM properties WHERE"
@@ -104,7 +122,7 @@ properties_completeness_job(ts_request_t *r, const cJSON *payload, const char **
         }
         for (size_t i = 0; i < ts_db_rows(res); i++) {
             last = ts_db_get_int(res, i, "id");
-            if (properties_completeness_update(r, last) != TS_OK) {
+            if (update_with(r, &s, last) != TS_OK) {
                 *err = "cannot update a property's completeness";
                 return TS_ERROR;
             }

@@ -64,6 +64,43 @@ ref_conflict(ts_request_t *r)
                          properties_one_error("ref", "already in use"));
 }
 
+/* The saved listing's custom values against the tenant's property fields
+ * (once it defines some): TS_OK (computed values stored), TS_DECLINED with
+ * *fields {"custom.KEY": message}, or TS_ERROR. */
+static int
+custom_check(ts_request_t *r, int64_t id, const cJSON *in, cJSON **fields)
+{
+    int n = ts_custom_fields_count(r, "property");
+    if (n <= 0) {
+        return n == 0 ? TS_OK : TS_ERROR;
+    }
+    cJSON *rec = properties_record_json(r, id, false);
+    if (rec == NULL) {
+        return TS_ERROR;
+    }
+    cJSON *changed = NULL;
+    int rc = ts_custom_fields_write(r, "property", cJSON_GetObjectItemCaseSensitive(in, "custom"),
+                                    rec, &changed, fields);
+    cJSON_Delete(rec);
+    if (rc != TS_OK || changed == NULL) {
+        return rc;
+    }
+    char *text = cJSON_PrintUnformatted(changed);
+    cJSON_Delete(changed);
+    rc = ts_db_exec(r, "UPDATE properties SET custom = ? WHERE tenant_id = {tenant} AND id = ?",
+                    "si", text, id);
+    cJSON_free(text);
+    return rc;
+}
+
+/* A refused custom value: nothing of the write is kept. */
+static int
+custom_refused(ts_request_t *r, int rc, cJSON *fields)
+{
+    ts_db_rollback(r);
+    return rc == TS_DECLINED ? properties_validation_error(r, fields) : TS_ERROR;
+}
+
 int
 properties_create(ts_request_t *r)
 {
@@ -110,8 +147,18 @@ properties_create(ts_request_t *r)
     const char *refusal;
     status = status ? status : "draft";
     cJSON *ev = cJSON_CreateObject();
-    if (properties_insert(r, &vals, "draft", &id) != TS_OK
-        || properties_related_save(r, id, in) != TS_OK
+    if (properties_insert(r, &vals, "draft", &id) != TS_OK) {
+        cJSON_Delete(ev);
+        ts_db_rollback(r);
+        return TS_ERROR;
+    }
+    cJSON *cfields = NULL;
+    int crc = custom_check(r, id, in, &cfields);
+    if (crc != TS_OK) {
+        cJSON_Delete(ev);
+        return custom_refused(r, crc, cfields);
+    }
+    if (properties_related_save(r, id, in) != TS_OK
         || properties_status_change(r, id, NULL, status, reason, &refusal) != TS_OK
         || properties_completeness_update(r, id) != TS_OK
         || ts_audit(r, "property", id, "create", in) != TS_OK
@@ -209,6 +256,12 @@ properties_patch(ts_request_t *r)
         cJSON_AddItemToArray(pair, cJSON_CreateString(status));
     }
     rc = properties_update(r, id, &vals);
+    cJSON *cfields = NULL;
+    int crc = rc == TS_OK ? custom_check(r, id, in, &cfields) : TS_OK;
+    if (crc != TS_OK) {
+        cJSON_Delete(changes);
+        return custom_refused(r, crc, cfields);
+    }
     if (rc == TS_OK && status != NULL) {
         rc = properties_status_change(r, id, from, status, reason, &refusal);
     }

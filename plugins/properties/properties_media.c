@@ -172,6 +172,49 @@ write_copy(ts_request_t *r, const ts_part_t *part, const char *name)
     return rc;
 }
 
+/* A photo from a file (a feed's, fetched by properties_photo_fetch.c) through the checks of
+ * an upload: JPEG, PNG or WebP by content, the pixel cap read from the header, then the
+ * variants under a new random name. NULL, or why the file was refused. */
+const char *
+properties_photo_store(ts_request_t *r, const char *path, size_t size, char name[33],
+                       int *width, int *height)
+{
+    const properties_images_t *im = images();
+    const char *mime = im ? im->mime(path, NULL, 0) : NULL;
+    if (mime == NULL) {
+        return "the image libraries cannot be loaded";
+    }
+    if (strcmp(mime, "image/jpeg") != 0 && strcmp(mime, "image/png") != 0
+        && strcmp(mime, "image/webp") != 0) {
+        return ts_psprintf(r->pool, "the file is %s; photos are JPEG, PNG or WebP", mime);
+    }
+    if (size > MAX_PHOTO_BYTES) {
+        return "the file is larger than 25 MB";
+    }
+    ts_part_t part = { .path = path, .size = size };
+    dims_t d = { 0, 0 };
+    const char *err = check_pixels(im, &part, &d);
+    if (err != NULL) {
+        return err;
+    }
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(name, 33, raw, sizeof(raw));
+    if (make_dirs(r, name) != TS_OK) {
+        return "cannot create the storage directory";
+    }
+    if (write_variants(r, im, &part, name) != TS_OK) {
+        cJSON *names = cJSON_CreateArray();
+        cJSON_AddItemToArray(names, cJSON_CreateString(name));
+        properties_media_remove_files(r, names);
+        cJSON_Delete(names);
+        return "the image cannot be decoded";
+    }
+    *width = d.width;
+    *height = d.height;
+    return NULL;
+}
+
 /* One row as JSON, with the file's URLs under `base`: variants of a photo,
  * the download of a document. */
 cJSON *
@@ -209,7 +252,8 @@ media_item(ts_request_t *r, const ts_db_result_t *res, size_t i)
 }
 
 #define MEDIA_COLS "id, property_id, kind, is_main, is_floor_plan, position, mime, size, width," \
-                   " height, original_name, url, source_url, captions, created_at"
+                   " height, original_name, url, source_url, fetch_state, fetch_error, captions," \
+                   " created_at"
 
 int
 properties_media_json(ts_request_t *r, int64_t id, cJSON *o)

@@ -475,6 +475,10 @@ properties_page_form(ts_request_t *r)
     feature_groups(r, d, p, s.languages);
     people_and_labels(r, d, p);
     properties_form_project(r, d, p);
+    cJSON *defs = ts_custom_fields_defs(r, "property");
+    ts_custom_fields_form_tpl(r, d, "CUSTOM", defs, cJSON_GetObjectItemCaseSensitive(p, "custom"),
+                              false, NULL);
+    cJSON_Delete(defs);
     return ts_resp_page(r, 200, "properties_form.tpl", d);
 }
 
@@ -560,6 +564,15 @@ properties_page_show(ts_request_t *r)
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "labels")) {
         ts_tpl_set(ts_tpl_section(d, "LABEL"), "TAG", e->valuestring);
     }
+    cJSON *defs = ts_custom_fields_defs(r, "property");
+    const cJSON *custom = cJSON_GetObjectItemCaseSensitive(p, "custom");
+    cJSON_ArrayForEach(e, defs) {
+        ts_tpl_dict_t *row = ts_tpl_section(d, "CUSTOM_DETAIL");
+        ts_tpl_set(row, "CLABEL", ts_custom_field_label(r, e));
+        const char *v = ts_custom_field_text(r, e, cJSON_GetObjectItemCaseSensitive(custom, jstr(e, "key")));
+        ts_tpl_set(row, "CVALUE", *v ? v : "—");
+    }
+    cJSON_Delete(defs);
     ts_db_result_t *res = ts_db_query(r, "SELECT b.portal, b.published_at, b.unpublished_at,"
         " b.unpublish_reason, u.name AS by_name FROM property_publications b LEFT JOIN users u ON"
         " u.tenant_id = b.tenant_id AND u.id = b.published_by WHERE b.tenant_id = {tenant} AND"

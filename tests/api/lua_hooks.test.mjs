@@ -1,6 +1,7 @@
 // Webhooks, workflows and custom fields end to end. A real HTTP receiver on
 // 127.0.0.1 takes the webhooks: first with the install's default (loopback
-// refused by the SSRF guard), then with [fetch] allow_loopback = 1 set in
+// refused by the SSRF guard), then with [fetch] allow_loopback = 1 (the old
+// name of allow = loopback, still read for existing installs) set in
 // TS_CONF and a SIGHUP (undone afterwards). Workflows run in the job runner
 // after the commit; their runs and failures are listed.
 import assert from 'node:assert/strict';
@@ -237,7 +238,7 @@ describe('custom fields', () => {
         assert.equal(res.json.data.kind, 'fields');
         const defs = await api('GET', '/api/v1/fields/lead', { token: A.adminToken });
         assert.equal(defs.status, 200, show(defs));
-        assert.deepEqual(defs.json.data.map((d) => d.key), ['budget_band', 'mortgage_approved', 'viewing_day']);
+        assert.deepEqual(defs.json.data.map((d) => d.key), ['mortgage_approved', 'viewing_day', 'budget_band']);
         assert.equal(defs.json.data.find((d) => d.key === 'mortgage_approved').label.es, 'Preaprobación hipotecaria');
         const bad = await api('POST', '/api/v1/fields/lead/check', {
             token: A.adminToken,

@@ -55,6 +55,19 @@ main(void)
     ok(c == NULL && strstr(err, "cannot read") != NULL, "a missing file is reported");
     c = ts_conf_load(write_tmp(BASE "[db:main]\nport = 99999\n"), err, sizeof(err));
     ok(c == NULL && strstr(err, "port") != NULL, "a bad port is refused");
+    /* [fetch]: one switch; the old allow_loopback is read as allow = loopback. */
+    c = ts_conf_load(write_tmp(BASE "[fetch]\nallow = 127.0.0.1:8155\n"), err, sizeof(err));
+    ok(c != NULL && strcmp(c->fetch_allow, "127.0.0.1:8155") == 0 && c->fetch_public == 1,
+       "[fetch] allow read, public on by default");
+    ts_conf_free(c);
+    c = ts_conf_load(write_tmp(BASE "[fetch]\nallow_loopback = 1\nallow = 10.0.0.5\npublic = 0\n"),
+                     err, sizeof(err));
+    ok(c != NULL && strcmp(c->fetch_allow, "10.0.0.5 loopback") == 0 && c->fetch_public == 0,
+       "allow_loopback = 1 joins the allow list as loopback (%s)", c ? c->fetch_allow : err);
+    ts_conf_free(c);
+    c = ts_conf_load(write_tmp(BASE "[fetch]\nallow_loopback = 1\n"), err, sizeof(err));
+    ok(c != NULL && strcmp(c->fetch_allow, "loopback") == 0, "... alone too");
+    ts_conf_free(c);
     unlink(write_tmp(""));
     return done_testing();
 }

@@ -39,7 +39,9 @@
 
     // A form's fields as the API's JSON: data-type number/money/bool, id (empty
     // is null), set (the ticked boxes of one name, as a list), list (comma-
-    // separated text, as a list), and "descriptions.en.title" names nest.
+    // separated text, as a list; on a custom field, its ticked boxes), and
+    // "descriptions.en.title" names nest. Custom fields ("custom.KEY") make the
+    // whole `custom` object: an emptied one is left out (removed).
     function formJson(form) {
         var out = {};
         var patch = form.getAttribute('data-method') === 'PATCH';
@@ -48,6 +50,20 @@
                 return;
             }
             var type = el.getAttribute('data-type');
+            var custom = el.name.indexOf('custom.') === 0;
+            if (custom) {
+                out.custom = out.custom || {};
+                if (el.value === '' && type !== 'bool') {
+                    return;
+                }
+            }
+            if (custom && type === 'list') {
+                var key = el.name.split('.').pop();
+                if (el.checked) {
+                    (out.custom[key] = out.custom[key] || []).push(el.value);
+                }
+                return;
+            }
             var v;
             if (type === 'set') {
                 out[el.name] = out[el.name] || [];

@@ -14,5 +14,6 @@
     <div class="field"><label for="property">Primary property (id) <span class="optional">(optional)</span></label><input id="property" name="property" inputmode="numeric" value="{{PROPERTY}}"></div>
     <div class="field"><label for="close">Expected close <span class="optional">(optional)</span></label><input id="close" name="close" type="date" value="{{CLOSE}}"></div>
   </div>
+  {{>CUSTOM}}
   <div class="actions"><button type="submit" class="primary">Create deal</button><a class="button" href="/deals">Cancel</a></div>
 </form>

@@ -17,6 +17,7 @@
     <dt>Expected close</dt><dd>{{CLOSE_DATE}}</dd>
     {{#HAS_LOST_REASON}}<dt>Lost reason</dt><dd id="deal-lost-reason">{{LOST_REASON}}</dd>{{/HAS_LOST_REASON}}
     <dt>Tags</dt><dd>{{#TAG}}<span class="badge">{{TAG_NAME}}</span> {{/TAG}}</dd>
+    {{#CUSTOM_DETAIL}}<dt>{{LABEL}}</dt><dd>{{VALUE}}</dd>{{/CUSTOM_DETAIL}}
   </dl>
   <form method="post" action="/deals/{{ID}}/stage" class="form stage-form">
     <input type="hidden" name="_csrf" value="{{CSRF}}">
@@ -27,6 +28,13 @@
     {{#CLOSED}}<label class="check"><input type="checkbox" name="reopen" value="1"> Reopen this deal</label>{{/CLOSED}}
     <div class="actions"><button type="submit" class="primary">Move</button></div>
   </form>
+  {{#CUSTOM_FORM}}<form method="post" action="/deals/{{ID}}/custom" class="form" aria-labelledby="custom-title">
+    <input type="hidden" name="_csrf" value="{{CSRF}}">
+    <input type="hidden" name="custom_form" value="1">
+    <h3 id="custom-title">Custom fields</h3>
+    {{>CUSTOM}}
+    <div class="actions"><button type="submit">Save custom fields</button></div>
+  </form>{{/CUSTOM_FORM}}
 </section>
 <section class="card" aria-labelledby="contacts-title">
   <div class="card-head"><h2 id="contacts-title">Contacts</h2></div>

@@ -100,6 +100,7 @@
     <label for="text-{{CODE}}">Text</label><textarea id="text-{{CODE}}" name="descriptions.{{CODE}}.text" rows="4">{{DTEXT}}</textarea>
   </fieldset>{{/LANG}}
   <p class="error" data-for="descriptions" hidden></p>
+  {{>CUSTOM}}
   <div class="actions">
     <button type="submit" class="primary">Save</button>
     <a class="button" href="{{BACK}}">Cancel</a>

@@ -34,6 +34,7 @@
     <dt>Agent</dt><dd>{{AGENT_NAME}}</dd>
     <dt>On the website</dt><dd>{{DISPLAY_ON_WEBSITE}}</dd>
     <dt>Web views / leads</dt><dd>{{WEB_VIEWS}} / {{LEAD_COUNT}}</dd>
+    {{#CUSTOM_DETAIL}}<dt>{{CLABEL}}</dt><dd>{{CVALUE}}</dd>{{/CUSTOM_DETAIL}}
     <dt>Features</dt><dd>{{#FEATURE}}<span class="badge" data-feature="{{CODE}}">{{FLABEL}}</span> {{/FEATURE}}</dd>
     <dt>Labels</dt><dd>{{#LABEL}}<span class="badge">{{TAG}}</span> {{/LABEL}}</dd>
   </dl>

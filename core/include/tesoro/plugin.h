@@ -2,8 +2,10 @@
 #ifndef TESORO_PLUGIN_H
 #define TESORO_PLUGIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cjson/cJSON.h>
 
 #ifdef __cplusplus
@@ -169,6 +171,8 @@ cJSON      *ts_db_rows_json(ts_request_t *r, const ts_db_result_t *res);
 int ts_event_emit(ts_request_t *r, const char *event, cJSON *payload);  /* takes payload */
 int ts_audit(ts_request_t *r, const char *entity, int64_t entity_id, const char *action,
              const cJSON *changes);
+/* Many audit rows in one statement: items is [{"id": entity id, "changes": {...}}, ...]. */
+int ts_audit_batch(ts_request_t *r, const char *entity, const char *action, const cJSON *items);
 int ts_job_enqueue(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s);
 /* A periodic job of the tenant; cron is "min hour day month weekday" (UTC). */
 int ts_job_schedule(ts_request_t *r, const char *name, const char *kind, const char *cron,
@@ -218,9 +222,43 @@ int ts_lead_rescore_later(ts_request_t *r, int64_t lead_id);
  * `record`. TS_OK, or TS_DECLINED with *errors = {key: message} (caller owns). */
 int ts_custom_fields_check(ts_request_t *r, const char *kind, const cJSON *record,
                            cJSON *values, cJSON **errors);
+/* How many fields the tenant defines for the kind (-1 on a database error):
+ * a write path with none skips loading the record for ts_custom_fields_write. */
+int ts_custom_fields_count(ts_request_t *r, const char *kind);
+/* What a write path runs once the record is saved (same transaction): a key of
+ * `given` (the custom object the caller sent) that the kind does not define is
+ * refused once it has definitions; then the saved record's custom values
+ * (record's "custom") are checked. TS_OK, with *changed = the values to store
+ * when compute() changed them (else NULL); TS_DECLINED with *fields =
+ * {"custom.KEY": message}; TS_ERROR. The caller owns both. */
+int ts_custom_fields_write(ts_request_t *r, const char *kind, const cJSON *given,
+                           const cJSON *record, cJSON **changed, cJSON **fields);
+/* The kind's definitions (as GET /api/v1/fields/{kind} lists them) in the order
+ * the scripts define them; the caller owns the array; NULL on a database error. */
+cJSON *ts_custom_fields_defs(ts_request_t *r, const char *kind);
+/* A definition's label in the request's language (Accept-Language), else en,
+ * else any, else the key. */
+const char *ts_custom_field_label(ts_request_t *r, const cJSON *def);
+/* A value as text for a page: Yes/No, lists comma-separated, "" when unset. */
+const char *ts_custom_field_text(ts_request_t *r, const cJSON *def, const cJSON *v);
+/* Forms: {{>SECTION}} in the page's template becomes the inputs of the kind's
+ * fields (www/templates/custom_fields.tpl), named custom.KEY, labelled, one
+ * control by type (text, number, date and URL inputs, a drop-down, checkboxes
+ * for a multiselect, a checkbox for a boolean, a computed value read-only),
+ * each error of `errors` ("custom.KEY") beside its field. Values are the
+ * stored ones, or the posted form's when `posted`. */
+void ts_custom_fields_form_tpl(ts_request_t *r, ts_tpl_dict_t *d, const char *section,
+                               const cJSON *defs, const cJSON *values, bool posted,
+                               const cJSON *errors);
+/* The posted custom.KEY fields as the API's `custom` object (numbers,
+ * booleans, lists by type; computed fields left out). Empty ones are left out
+ * on create and null (removed) on edit. The caller owns it. */
+cJSON *ts_custom_fields_from_form(ts_request_t *r, const cJSON *defs, bool create);
 
-/* Outgoing HTTP(S) through the SSRF guard: public addresses only (each
- * redirect hop checked), [fetch] limits on time and size. */
+/* Outgoing HTTP(S) through the SSRF guard: public addresses only, or those the install's
+ * [fetch] allow lists (each redirect hop checked), limits on time and size. The body stays in
+ * the pool, or is streamed to a file (feeds, photos). TS_OK when a whole response arrived, whatever
+ * its status; TS_ERROR with res->error otherwise (refused, too large, timed out, ...). */
 typedef struct {
     const char        *method;     /* "GET" (default with no body), "POST", ... */
     const char        *url;
@@ -228,27 +266,34 @@ typedef struct {
     size_t             body_len;
     const char *const *headers;    /* "Name: value", NULL-terminated, or NULL */
     int                follow;     /* follow up to 3 redirects */
+    FILE              *file;       /* non-NULL: the body is written here, from its position */
+    size_t             max_bytes;  /* the fetch fails beyond this; 0: [fetch] max_bytes */
+    long               timeout_ms; /* the whole transfer; 0: [fetch] timeout_ms */
+    long               connect_timeout_ms;   /* 0: the smaller of timeout_ms and 5 s */
+    const char        *etag;       /* sent as If-None-Match, or NULL */
+    const char        *last_modified;        /* sent as If-Modified-Since, or NULL */
 } ts_fetch_req_t;
 
 typedef struct {
     long        status;            /* HTTP status, 0 when none came */
-    const char *body;              /* in the pool, NUL-terminated */
-    size_t      len;
+    const char *body;              /* in the pool, NUL-terminated ("" when it went to a file) */
+    size_t      len;               /* the body's bytes */
     const char *error;             /* set when the call returns TS_ERROR */
+    bool        not_modified;      /* a 304 to a conditional request */
+    const char *etag;              /* the response's validators and type, or NULL */
+    const char *last_modified;
+    const char *content_type;
 } ts_fetch_res_t;
 
 int ts_fetch(ts_pool_t *p, const ts_fetch_req_t *req, ts_fetch_res_t *res);
 
-/* ---- Plugin commands for the tesoro CLI, outbound fetch settings (ts_plugin_extra.c) ---- */
+/* ---- Plugin commands for the tesoro CLI (ts_plugin_extra.c) ---- */
 /* A CLI command of one or more words ("feed import"); the CLI runs the command whose words
  * begin the command line, with r's tenant set when --tenant SLUG was given (else NULL).
  * argv holds every word and option after the program's own (-c, --json are removed);
  * json is true with --json. The return value is the exit status. Only inside init. */
 typedef int (*ts_cli_fn_t)(ts_request_t *r, int argc, char **argv, int json);
 int ts_cli_register(ts_plugin_ctx_t *ctx, const char *words, const char *usage, ts_cli_fn_t fn);
-/* [fetch] allow: addresses ("127.0.0.1:8155 [::1]:80 10.0.0.5") that outbound fetches may
- * reach although private or loopback; "" in production. */
-const char *ts_fetch_allow(void);
 
 #ifdef __cplusplus
 }

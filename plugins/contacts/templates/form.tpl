@@ -12,6 +12,7 @@
     {{#TEXTAREA}}<textarea id="f-{{NAME}}" name="{{NAME}}" rows="4"{{#INVALID}} aria-invalid="true" aria-describedby="f-{{NAME}}-error"{{/INVALID}}>{{VALUE}}</textarea>{{/TEXTAREA}}
     {{#ERROR}}<p class="error" id="f-{{NAME}}-error">{{MESSAGE}}</p>{{/ERROR}}
   </div>{{/FIELD}}
+  {{>CUSTOM}}
   <div class="actions">
     <button type="submit" class="primary">Save</button>
     <a class="button" href="{{CANCEL}}">Cancel</a>

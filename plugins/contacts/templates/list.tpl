@@ -31,6 +31,8 @@
   {{/PERSON_FILTERS}}
   <div class="field"><label for="f-tag">Tag</label>
     <input id="f-tag" name="tag" value="{{TAG}}"></div>
+  {{#CUSTOM_FILTER}}<div class="field"><label for="f-{{CF_ID}}">{{CF_LABEL}}</label>
+    <select id="f-{{CF_ID}}" name="{{CF_NAME}}">{{#CF_OPT}}<option value="{{OPT_VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{OPT_LABEL}}</option>{{/CF_OPT}}</select></div>{{/CUSTOM_FILTER}}
   <div class="actions"><button type="submit">Filter</button>
     <span class="htmx-indicator" aria-hidden="true"><span class="spinner"></span></span></div>
 </form>
