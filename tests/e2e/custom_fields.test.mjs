@@ -101,9 +101,9 @@ test('the property form (sent by properties.js) takes custom values and shows th
     await page.getByLabel('Type').selectOption('villa');
     await page.getByLabel('Town').fill('Moraira');
     await page.getByLabel('Pool size').fill('-3');
-    await page.getByRole('group', { name: 'Views' }).getByLabel('sea').check();
-    await page.getByRole('group', { name: 'Views' }).getByLabel('mountain').check();
-    await page.getByLabel('Gated community').check();
+    await page.getByRole('group', { name: 'Views' }).getByRole('checkbox', { name: 'sea', exact: true }).check();
+    await page.getByRole('group', { name: 'Views' }).getByRole('checkbox', { name: 'mountain', exact: true }).check();
+    await page.getByLabel('Gated community', { exact: true }).check();
     await page.getByRole('button', { name: 'Save' }).click();
     const err = page.locator('[data-for="custom.pool_size"]');
     await err.waitFor({ state: 'visible' });
@@ -119,8 +119,8 @@ test('the property form (sent by properties.js) takes custom values and shows th
     // Editing: unticking and emptying remove the values.
     await page.goto(url(`/properties/${id}/edit`));
     await page.getByLabel('Pool size').fill('');
-    await page.getByRole('group', { name: 'Views' }).getByLabel('sea').uncheck();
-    await page.getByLabel('Gated community').uncheck();
+    await page.getByRole('group', { name: 'Views' }).getByRole('checkbox', { name: 'sea', exact: true }).uncheck();
+    await page.getByLabel('Gated community', { exact: true }).uncheck();
     await Promise.all([page.waitForURL(/\/properties\/\d+$/), page.getByRole('button', { name: 'Save' }).click()]);
     const after = await api('GET', `/api/v1/properties/${id}`, { token });
     assert.deepEqual(after.json.data.custom, { view: ['mountain'], gated: false });
