@@ -142,3 +142,34 @@ test('typologies are renamed, recoloured and deleted; their units and files stay
     assert.equal(res.status, 404, 'gone');
     assert.ok(b);
 });
+
+test('the project pages: a viewer reads them without the forms; a manager gets the forms', async () => {
+    const pid = (await api('POST', '/api/v1/properties/projects', { token: w.tok.manager,
+        json: { name: 'Pages <b>Project</b>', developer_id: developer } })).json.data.id;
+    await api('POST', `/api/v1/properties/projects/${pid}/typologies`, { token: w.tok.manager, json: { name: 'T1' } });
+    const page = async (token, p) => api('GET', p, { token, headers: { accept: 'text/html' } });
+    let res = await page(w.tok.viewer, `/properties/projects/${pid}`);
+    assert.equal(res.status, 200, show(res));
+    const viewer = res.text;
+    assert.match(viewer, /Pages &lt;b&gt;Project&lt;\/b&gt;/, 'the name is escaped');
+    assert.match(viewer, /Costa Builders SL/);
+    assert.doesNotMatch(viewer, /Add a typology|data-duplicate|Edit T1|data-upload/);
+    res = await page(w.tok.manager, `/properties/projects/${pid}`);
+    const manager = res.text;
+    assert.match(manager, /Add a typology/);
+    assert.match(manager, /Edit T1/);
+    assert.match(manager, /data-upload/);
+    res = await page(w.tok.viewer, '/properties/projects');
+    assert.equal(res.status, 200);
+    assert.match(res.text, new RegExp(`/properties/projects/${pid}"`));
+    assert.doesNotMatch(res.text, /New project/);
+    res = await page(w.tok.viewer, `/properties/projects/${pid}/edit`);
+    assert.equal(res.status, 403);
+    res = await page(other.tok.admin, `/properties/projects/${pid}`);
+    assert.equal(res.status, 404, 'another agency');
+    res = await page(w.tok.agent, `/properties/new?project_id=${pid}`);
+    assert.match(res.text, /name="project_id" data-type="id" value="\d+"/);
+    assert.match(res.text, />T1<\/option>/);
+    res = await page(other.tok.admin, `/properties/new?project_id=${pid}`);
+    assert.doesNotMatch(res.text, /name="project_id"/, 'another agency\'s project is not offered');
+});
