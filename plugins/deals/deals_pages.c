@@ -74,7 +74,9 @@ deals_page_board(ts_request_t *r)
         ts_tpl_set(c, "COL_PIPELINE", p->code);
         const cJSON *cards = cJSON_GetObjectItemCaseSensitive(col, "cards"), *card;
         cJSON_ArrayForEach(card, cards) {
-            card_values(r, ts_tpl_section(c, "CARD"), card);
+            ts_tpl_dict_t *cd = ts_tpl_section(c, "CARD");
+            card_values(r, cd, card);
+            ts_tpl_set(cd, "STAGE", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(col, "stage")));
         }
         int shown = cJSON_GetArraySize(cards);
         if (count > shown) {
