@@ -3,7 +3,7 @@
 // preferences (areas too) are the deal's, and its matches follow them.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { show } from '../../../tests/api/_http.mjs';
+import { api, show } from '../../../tests/api/_http.mjs';
 import { sqlQuote } from '../../../tests/api/_stack.mjs';
 import { agency, db, person } from './_deals.mjs';
 
@@ -110,5 +110,55 @@ describe('from_lead', () => {
         assert.equal(db(`SELECT COUNT(*) FROM deal_contacts WHERE tenant_id = ${A.t.id} AND contact_id = ${id}`)[0][0], '0');
         const viewer = await A.as('viewer')('POST', '/api/v1/deals', { from_lead: id });
         assert.equal(viewer.status, 403);
+    });
+});
+
+describe('the pages without JavaScript', () => {
+    test('"and create a deal" converts the lead and goes on to the new-deal form for the contact', async () => {
+        const lead = await A.as('agent')('POST', '/api/v1/leads', { first_name: 'Olga', last_name: 'Brun', type: 'buyer' });
+        const id = lead.json.data.id;
+        const page = await api('GET', `/leads/${id}`, { token: A.tokens.agent });
+        assert.match(page.text, new RegExp(`data-convert-lead="${id}"`));
+        assert.match(page.text, /name="create_deal" value="1"/);
+        const plain = await A.as('agent')('POST', '/api/v1/leads', { first_name: 'Ivo', last_name: 'Brun', type: 'buyer' });
+        const conv = await api('POST', `/leads/${plain.json.data.id}/convert`, { token: A.tokens.agent, form: { role: 'buyer' } });
+        assert.equal(conv.status, 303, show(conv));
+        assert.equal(conv.headers.location, `/contacts/${plain.json.data.id}`);
+        const withDeal = await api('POST', `/leads/${id}/convert`, { token: A.tokens.agent, form: { role: 'buyer', create_deal: '1' } });
+        assert.equal(withDeal.status, 303, show(withDeal));
+        assert.equal(withDeal.headers.location, `/deals/new?contact=${id}`);
+        const form = await api('GET', withDeal.headers.location, { token: A.tokens.agent });
+        assert.match(form.text, new RegExp(`name="contact" inputmode="numeric" value="${id}"`));
+        assert.match(form.text, /Olga Brun/);
+    });
+
+    test('"save as view" on the deals list stores the filters, sort and columns, and refuses bad ones by name', async () => {
+        const post = (role, form) => api('POST', '/deals/list/views', { token: A.tokens[role], form });
+        const ok = await post('agent', { name: 'Open buyers', f_pipeline: 'buyer', f_status: 'open', f_agent: 'me',
+            sort: '-value', columns: 'ref,name,value', shared: '1' });
+        assert.equal(ok.status, 303, show(ok));
+        const vid = Number(/view=(\d+)$/.exec(ok.headers.location)[1]);
+        const v = await A.as('agent')('GET', `/api/v1/views/${vid}`);
+        assert.deepEqual([v.json.data.list, v.json.data.name, v.json.data.shared, v.json.data.sort, v.json.data.columns],
+            ['deals', 'Open buyers', true, '-value', ['ref', 'name', 'value']]);
+        assert.deepEqual(v.json.data.filters, { pipeline: 'buyer', agent: 'me', status: 'open' });
+        const list = await api('GET', ok.headers.location, { token: A.tokens.viewer });
+        assert.match(list.text, new RegExp(`href="/deals/list\\?view=${vid}" aria-current="page">Open buyers`));
+        assert.match(list.text, /data-view-columns="ref,name,value"/);
+        const count = () => Number(db(`SELECT COUNT(*) FROM saved_views WHERE tenant_id = ${A.t.id} AND list = 'deals'`)[0][0]);
+        const before = count();
+        const bad = await post('agent', { name: 'Bad', f_stage: 'nowhere', f_value_min: 'abc', sort: 'password' });
+        assert.equal(bad.status, 422);
+        assert.match(bad.text, /stage: stage codes separated by commas/);
+        assert.match(bad.text, /value_min: a whole number/);
+        assert.match(bad.text, /sort: one of -id/);
+        assert.match((await post('agent', { name: '' })).text, /name: required, 1 to 100 characters/);
+        assert.match((await post('agent', { name: 'x'.repeat(101) })).text, /name: required/);
+        assert.match((await post('agent', { name: 'Cols', columns: 'ref,<b>' })).text, /columns: at most 40 column names/);
+        const shared = await post('viewer', { name: 'Mine only', shared: '1' });
+        assert.equal(shared.status, 422);
+        assert.match(shared.text, /shared: viewers keep personal views only/);
+        assert.equal(count(), before, 'nothing refused was saved');
+        assert.equal((await post('viewer', { name: 'Mine only' })).status, 303);
     });
 });
