@@ -13,7 +13,8 @@ bad(ts_request_t *r, const char *field, const char *msg)
 }
 
 /* One column's newest cards: a range read of deals_board, which holds the
- * pipeline, the stage and the card order, so it stops after LIMIT rows. */
+ * pipeline, the stage, the card order, the agent and the card's fields, so
+ * it stops after LIMIT index entries and reads no row (schema/007). */
 #define CARDS_BRANCH \
     "(SELECT d.id, d.ref, d.name, d.stage, d.value, d.currency, d.stage_changed_at" \
     " FROM deals d FORCE INDEX (deals_board)" \
