@@ -26,7 +26,7 @@ card_values(ts_request_t *r, ts_tpl_dict_t *c, const cJSON *card)
     deals_tpl_json(c, "TYPE", card, "type");
     deals_tpl_json(c, "STAGE", card, "stage");
     deals_tpl_json(c, "STAGE_LABEL", card, "stage_label");
-    ts_tpl_set(c, "VALUE_TEXT", deals_money(r, cJSON_GetNumberValue(
+    ts_tpl_set(c, "VALUE_TEXT", deals_money(r, deals_json_number(
                    cJSON_GetObjectItemCaseSensitive(card, "value")),
                    deals_ustr(card, "currency")));
 }
