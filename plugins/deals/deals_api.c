@@ -151,7 +151,8 @@ from_lead_change(ts_request_t *r, const cJSON *body)
     return ch;
 }
 
-/* Creates a deal from j (with from_lead, from a converted lead): TS_OK with *id, TS_DECLINED with *fields, 403 or TS_ERROR. */
+/* Creates a deal from the body (with from_lead, from a converted lead): TS_OK
+ * with *id, TS_DECLINED with *fields, 403 or TS_ERROR. */
 int
 deals_create_json(ts_request_t *r, const cJSON *body, int64_t *id_out, cJSON **fieldsp)
 {
