@@ -835,7 +835,11 @@ ui_convert(ts_request_t *r)
     if (ts_db_commit(r) != TS_OK) {
         return TS_ERROR;
     }
-    return ts_resp_redirect(r, ts_psprintf(r->pool, "/contacts/%lld", (long long) id));
+    /* "and create a deal" without JavaScript: the deals plugin's form for this
+     * contact (lead_convert.js creates the deal itself). */
+    const char *deal = ts_req_form(r, "create_deal");
+    return ts_resp_redirect(r, ts_psprintf(r->pool, deal && *deal ? "/deals/new?contact=%lld"
+                                           : "/contacts/%lld", (long long) id));
 }
 
 /* Merges the duplicate given as source_id into this record, as the API does. */

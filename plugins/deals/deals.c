@@ -26,6 +26,7 @@ static const struct {
     { TS_GET, "/deals", deals_page_board, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_GET, "/deals/list", deals_page_list, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_POST, "/deals/list/batch", deals_page_batch, TS_ROUTE_HTML, TS_ROLE_AGENT },
+    { TS_POST, "/deals/list/views", deals_page_save_view, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_GET, "/deals/settings", deals_page_settings, TS_ROUTE_HTML, TS_ROLE_ADMIN },
     { TS_POST, "/deals/settings", deals_page_settings_save, TS_ROUTE_HTML, TS_ROLE_ADMIN },
     { TS_GET, "/deals/dashboard", deals_page_dashboard, TS_ROUTE_HTML, TS_ROLE_VIEWER },

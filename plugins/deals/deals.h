@@ -71,6 +71,7 @@ int deals_tags_apply(ts_request_t *r, int64_t id, const cJSON *tags, bool add);
 /* Create and change from JSON (the API's body, or a page's form made JSON):
  * TS_OK, TS_DECLINED with *fields, 403, 404 or TS_ERROR; deals_answer turns
  * that into the API's answer. */
+int deals_from_lead(ts_request_t *r, const cJSON *j, const cJSON **out, cJSON **fields);
 int deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id, cJSON **fields);
 int deals_patch_json(ts_request_t *r, int64_t id, const cJSON *j, cJSON **fields);
 int deals_answer(ts_request_t *r, int rc, cJSON *fields, int ok_status, int64_t id);
@@ -126,6 +127,9 @@ typedef struct {
 
 extern const char *const deals_filter_names[DQ_N];
 int deals_query_parse(ts_request_t *r, deals_query_t *q, cJSON **fields);
+/* The checks of deals_query_parse on filters and a sort given otherwise (a
+ * view being saved): TS_OK or TS_DECLINED with *fields. */
+int deals_query_check(ts_request_t *r, deals_query_t *q, cJSON **fields);
 ts_db_result_t *deals_query_rows(ts_request_t *r, const deals_query_t *q, long long *total,
                                  const char **next_cursor);
 

@@ -168,11 +168,34 @@ deals_answer(ts_request_t *r, int rc, cJSON *fields, int ok_status, int64_t id)
     return TS_ERROR;
 }
 
-/* Creates a deal from j: TS_OK with *id, TS_DECLINED with *fields, 403 or TS_ERROR. */
+/* The audit's note of a deal made from a lead: {"from_lead": [null, id]}. */
+static cJSON *
+from_lead_change(ts_request_t *r, const cJSON *body)
+{
+    const cJSON *fl = cJSON_GetObjectItemCaseSensitive(body, "from_lead");
+    if (fl == NULL) {
+        return NULL;
+    }
+    cJSON *ch = cJSON_CreateObject();
+    ts_pool_cleanup_add(r->pool, (void (*)(void *)) cJSON_Delete, ch);
+    cJSON *pair = cJSON_AddArrayToObject(ch, "from_lead");
+    cJSON_AddItemToArray(pair, cJSON_CreateNull());
+    cJSON_AddItemToArray(pair, cJSON_Duplicate(fl, false));
+    return ch;
+}
+
+/* Creates a deal from the body (with from_lead, from a converted lead): TS_OK
+ * with *id, TS_DECLINED with *fields, 403 or TS_ERROR. */
 int
-deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id_out, cJSON **fieldsp)
+deals_create_json(ts_request_t *r, const cJSON *body, int64_t *id_out, cJSON **fieldsp)
 {
     cJSON *fields = NULL;
+    const cJSON *j = body;
+    int lr = deals_from_lead(r, body, &j, &fields);
+    if (lr != TS_OK) {
+        *fieldsp = fields;
+        return lr;
+    }
     if (deals_input_shape(r, j, true, &fields) != TS_OK) {
         *fieldsp = fields;
         return TS_DECLINED;
@@ -237,7 +260,7 @@ deals_create_json(ts_request_t *r, const cJSON *j, int64_t *id_out, cJSON **fiel
         return refuse(r, TS_ERROR, false);
     }
     if (deals_history_add(r, id, p->code, NULL, stage, NULL) != TS_OK
-        || ts_audit(r, "deal", id, "create", NULL) != TS_OK) {
+        || ts_audit(r, "deal", id, "create", from_lead_change(r, body)) != TS_OK) {
         return refuse(r, TS_ERROR, false);
     }
     cJSON *ev = cJSON_CreateObject();

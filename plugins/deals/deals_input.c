@@ -136,7 +136,7 @@ check_preferences(ts_request_t *r, const cJSON *p, cJSON **fields)
     }
     static const char *nums[] = { "budget_min", "budget_max", "area_min", "area_max",
                                   "bedrooms_min", "bathrooms_min" };
-    static const char *lists[] = { "property_types", "towns", "required_tags" };
+    static const char *lists[] = { "property_types", "towns", "areas", "required_tags" };
     const cJSON *it;
     cJSON_ArrayForEach(it, p) {
         bool known = strcmp(it->string, "transaction") == 0;
@@ -149,7 +149,7 @@ check_preferences(ts_request_t *r, const cJSON *p, cJSON **fields)
                 }
             }
         }
-        for (size_t i = 0; i < 3; i++) {
+        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
             if (strcmp(it->string, lists[i]) == 0) {
                 known = true;
                 cJSON *tmp = NULL;
@@ -456,19 +456,19 @@ deals_set_preferences(ts_request_t *r, int64_t id, const cJSON *p)
         return ts_db_exec(r, "DELETE FROM deal_preferences WHERE tenant_id = {tenant}"
                              " AND deal_id = ?", "i", id);
     }
-    const char *v[10];
-    static const char *names[] = { "transaction", "property_types", "towns", "required_tags",
-                                   "budget_min", "budget_max", "area_min", "area_max",
-                                   "bedrooms_min", "bathrooms_min" };
-    for (size_t i = 0; i < 10; i++) {
+    const char *v[11];
+    static const char *names[] = { "transaction", "property_types", "towns", "areas",
+                                   "required_tags", "budget_min", "budget_max", "area_min",
+                                   "area_max", "bedrooms_min", "bathrooms_min" };
+    for (size_t i = 0; i < 11; i++) {
         const cJSON *it = cJSON_GetObjectItemCaseSensitive(p, names[i]);
         v[i] = it ? bound(r, it) : NULL;
     }
     return ts_db_exec(r, "REPLACE INTO deal_preferences (tenant_id, deal_id, transaction,"
-                         " property_types, towns, required_tags, budget_min, budget_max, area_min,"
-                         " area_max, bedrooms_min, bathrooms_min)"
-                         " VALUES ({tenant}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssssssss",
-                      id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+                         " property_types, towns, areas, required_tags, budget_min, budget_max,"
+                         " area_min, area_max, bedrooms_min, bathrooms_min)"
+                         " VALUES ({tenant}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "isssssssssss",
+                      id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
 }
 
 /* A buy or rent deal created without preferences takes its main contact's
@@ -478,10 +478,10 @@ deals_copy_preferences(ts_request_t *r, int64_t id, const char *type, int64_t co
 {
     const char *tx = strcmp(type, "rent") == 0 ? "rent" : "sale";
     return ts_db_exec(r, "INSERT INTO deal_preferences (tenant_id, deal_id, transaction,"
-                         " property_types, towns, required_tags, budget_min, budget_max, area_min,"
-                         " area_max, bedrooms_min, bathrooms_min)"
+                         " property_types, towns, areas, required_tags, budget_min, budget_max,"
+                         " area_min, area_max, bedrooms_min, bathrooms_min)"
                          " SELECT c.tenant_id, ?, ?, JSON_EXTRACT(c.preferences, '$.property_types'),"
-                         " JSON_EXTRACT(c.preferences, '$.towns'),"
+                         " JSON_EXTRACT(c.preferences, '$.towns'), JSON_EXTRACT(c.preferences, '$.areas'),"
                          " JSON_EXTRACT(c.preferences, '$.required_tags'), c.budget_min, c.budget_max,"
                          " c.area_min, c.area_max, c.bedrooms_min, c.bathrooms_min"
                          " FROM contacts c WHERE c.tenant_id = {tenant} AND c.id = ?", "isi",

@@ -200,6 +200,30 @@ check_filters(ts_request_t *r, deals_query_t *q, cJSON **fields)
     }
 }
 
+static void
+check_sort(deals_query_t *q, cJSON **fields)
+{
+    q->sort_index = -1;
+    for (size_t i = 0; i < NSORTS; i++) {
+        if (strcmp(sorts[i].key, q->sort) == 0) {
+            q->sort_index = (int) i;
+        }
+    }
+    if (q->sort_index < 0) {
+        deals_field(fields, "sort", "one of -id, id, value, -value, name, -name,"
+                    " expected_close_date, -expected_close_date, updated_at, -updated_at,"
+                    " stage_changed_at, -stage_changed_at");
+    }
+}
+
+int
+deals_query_check(ts_request_t *r, deals_query_t *q, cJSON **fields)
+{
+    check_filters(r, q, fields);
+    check_sort(q, fields);
+    return *fields ? TS_DECLINED : TS_OK;
+}
+
 int
 deals_query_parse(ts_request_t *r, deals_query_t *q, cJSON **fields)
 {
@@ -227,17 +251,7 @@ deals_query_parse(ts_request_t *r, deals_query_t *q, cJSON **fields)
     if (s != NULL && *s != '\0') {
         q->sort = s;
     }
-    q->sort_index = -1;
-    for (size_t i = 0; i < NSORTS; i++) {
-        if (strcmp(sorts[i].key, q->sort) == 0) {
-            q->sort_index = (int) i;
-        }
-    }
-    if (q->sort_index < 0) {
-        deals_field(fields, "sort", "one of -id, id, value, -value, name, -name,"
-                    " expected_close_date, -expected_close_date, updated_at, -updated_at,"
-                    " stage_changed_at, -stage_changed_at");
-    }
+    check_sort(q, fields);
     const char *ls = ts_req_query(r, "limit");
     q->limit = ls == NULL ? 50 : digits(ls, 3) ? strtol(ls, NULL, 10) : 0;
     if (q->limit < 1 || q->limit > 500) {

@@ -1,7 +1,7 @@
 /* GET /api/v1/deals/{id}/matches: available properties that fit a buy or
  * rent deal's search preferences (SPEC §3): price and built area within the
  * range with 10% tolerance, beds and baths at least the minimum, type in the
- * chosen set, town in the chosen towns or in an area containing it, sale or
+ * chosen set, town or area among the chosen ones or in a chosen area, sale or
  * rent equal, every required tag present. Exact fits rank first. */
 #include <string.h>
 #include "deals.h"
@@ -18,9 +18,12 @@ static const char *MATCH_SQL =
     " AND (? IS NULL OR p.built_area >= ? * 0.9) AND (? IS NULL OR p.built_area <= ? * 1.1)"
     " AND (? IS NULL OR p.beds >= ?) AND (? IS NULL OR p.baths >= ?)"
     " AND (? IS NULL OR JSON_LENGTH(?) = 0 OR JSON_CONTAINS(?, JSON_QUOTE(p.type)))"
-    " AND (? IS NULL OR JSON_LENGTH(?) = 0 OR JSON_CONTAINS(?, JSON_QUOTE(p.town))"
+    " AND (COALESCE(JSON_LENGTH(?), 0) + COALESCE(JSON_LENGTH(?), 0) = 0"
+    "  OR JSON_CONTAINS(COALESCE(?, '[]'), JSON_QUOTE(p.town))"
+    "  OR JSON_CONTAINS(COALESCE(?, '[]'), JSON_QUOTE(COALESCE(p.area, '')))"
     "  OR EXISTS (SELECT 1 FROM property_area_towns a WHERE a.tenant_id IN (0, p.tenant_id)"
-    "   AND a.town = p.town AND JSON_CONTAINS(?, JSON_QUOTE(a.area))))"
+    "   AND a.town = p.town AND (JSON_CONTAINS(COALESCE(?, '[]'), JSON_QUOTE(a.area))"
+    "   OR JSON_CONTAINS(COALESCE(?, '[]'), JSON_QUOTE(a.area)))))"
     " AND (? IS NULL OR NOT EXISTS (SELECT 1 FROM JSON_TABLE(?, '$[*]' COLUMNS"
     "  (tag VARCHAR(64) PATH '$')) rt WHERE NOT EXISTS (SELECT 1 FROM tags t"
     "  WHERE t.tenant_id = p.tenant_id AND t.entity = 'property' AND t.entity_id = p.id"
@@ -41,21 +44,23 @@ deals_matches(ts_request_t *r)
     }
     ts_db_result_t *pr = ts_db_query(r,
         "SELECT COALESCE(transaction, IF(? = 'rent', 'rent', 'sale')) AS tx, budget_min, budget_max,"
-        " area_min, area_max, bedrooms_min, bathrooms_min, property_types, towns, required_tags"
-        " FROM (SELECT * FROM deal_preferences WHERE tenant_id = {tenant} AND deal_id = ?"
-        "  UNION ALL SELECT {tenant}, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-        "  NULL LIMIT 1) x", "sii", d.type, id, id);
+        " area_min, area_max, bedrooms_min, bathrooms_min, property_types, towns, areas, required_tags"
+        " FROM (SELECT transaction, budget_min, budget_max, area_min, area_max, bedrooms_min,"
+        "  bathrooms_min, property_types, towns, areas, required_tags FROM deal_preferences"
+        "  WHERE tenant_id = {tenant} AND deal_id = ?"
+        "  UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+        "  FROM DUAL WHERE {tenant} > 0 LIMIT 1) x", "si", d.type, id);
     if (pr == NULL) {
         return TS_ERROR;
     }
 #define P(c) ts_db_get(pr, 0, c)
     const char *bmin = P("budget_min"), *bmax = P("budget_max"), *amin = P("area_min");
     const char *amax = P("area_max"), *types = P("property_types"), *towns = P("towns");
-    const char *tags = P("required_tags"), *tx = P("tx");
-    ts_db_result_t *res = ts_db_query(r, MATCH_SQL, "sssssssssssssssssssssssssssssssi",
+    const char *tags = P("required_tags"), *tx = P("tx"), *areas = P("areas");
+    ts_db_result_t *res = ts_db_query(r, MATCH_SQL, "sssssssssssssssssssssssssssssssssi",
         bmin, bmin, bmax, bmax, amin, amin, amax, amax, tx, tx, bmin, bmin, bmax, bmax,
         amin, amin, amax, amax, P("bedrooms_min"), P("bedrooms_min"), P("bathrooms_min"),
-        P("bathrooms_min"), types, types, types, towns, towns, towns, towns, tags, tags,
+        P("bathrooms_min"), types, types, types, towns, areas, towns, areas, towns, areas, tags, tags,
         (int64_t) 100);
 #undef P
     if (res == NULL) {

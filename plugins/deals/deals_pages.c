@@ -26,7 +26,7 @@ card_values(ts_request_t *r, ts_tpl_dict_t *c, const cJSON *card)
     deals_tpl_json(c, "TYPE", card, "type");
     deals_tpl_json(c, "STAGE", card, "stage");
     deals_tpl_json(c, "STAGE_LABEL", card, "stage_label");
-    ts_tpl_set(c, "VALUE_TEXT", deals_money(r, cJSON_GetNumberValue(
+    ts_tpl_set(c, "VALUE_TEXT", deals_money(r, deals_json_number(
                    cJSON_GetObjectItemCaseSensitive(card, "value")),
                    deals_ustr(card, "currency")));
 }
@@ -74,7 +74,9 @@ deals_page_board(ts_request_t *r)
         ts_tpl_set(c, "COL_PIPELINE", p->code);
         const cJSON *cards = cJSON_GetObjectItemCaseSensitive(col, "cards"), *card;
         cJSON_ArrayForEach(card, cards) {
-            card_values(r, ts_tpl_section(c, "CARD"), card);
+            ts_tpl_dict_t *cd = ts_tpl_section(c, "CARD");
+            card_values(r, cd, card);
+            ts_tpl_set(cd, "STAGE", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(col, "stage")));
         }
         int shown = cJSON_GetArraySize(cards);
         if (count > shown) {
@@ -146,16 +148,14 @@ batch_bar(ts_request_t *r, ts_tpl_dict_t *d)
     }
 }
 
-static int list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors);
-
 int
 deals_page_list(ts_request_t *r)
 {
-    return list_render(r, 200, NULL, NULL);
+    return deals_list_render(r, 200, NULL, NULL);
 }
 
-static int
-list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors)
+int
+deals_list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors)
 {
     deals_query_t q;
     cJSON *fields = NULL;
@@ -170,8 +170,9 @@ list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors
     pipeline_tabs(d, p ? p : deals_pipeline("buyer"));
     ts_tpl_show(d, "IS_LIST");
     /* Saved views of this list (the caller's and the shared ones) as tabs. */
-    ts_db_result_t *views = ts_db_query(r, "SELECT id, name FROM saved_views WHERE tenant_id = {tenant}"
-                                           " AND list = 'deals' AND (owner_id = ? OR shared = 1)"
+    ts_db_result_t *views = ts_db_query(r, "SELECT id, name, columns FROM saved_views WHERE"
+                                           " tenant_id = {tenant} AND list = 'deals'"
+                                           " AND (owner_id = ? OR shared = 1)"
                                            " ORDER BY name, id LIMIT 50", "i", r->user->id);
     for (size_t i = 0; views != NULL && i < ts_db_rows(views); i++) {
         ts_tpl_dict_t *v = ts_tpl_section(d, "VIEW");
@@ -179,10 +180,23 @@ list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors
         ts_tpl_set(v, "VIEW_NAME", ts_db_get(views, i, "name"));
         if (q.view_id == ts_db_get_int(views, i, "id")) {
             ts_tpl_show(v, "VIEW_CURRENT");
+            ts_tpl_set(d, "VIEW_COLUMNS", deals_view_columns(r, ts_db_get(views, i, "columns")));
         }
     }
     if (q.view_id == 0) {
         ts_tpl_show(d, "ALL_CURRENT");
+    }
+    /* "Save as view" keeps the filters and sort now in force. */
+    ts_tpl_set(d, "SORT", q.sort);
+    for (int i = 0; i < DQ_N; i++) {
+        if (q.raw[i] != NULL && *q.raw[i] != '\0') {
+            ts_tpl_dict_t *k = ts_tpl_section(d, "KEEP");
+            ts_tpl_set(k, "KEEP_NAME", ts_psprintf(r->pool, "f_%s", deals_filter_names[i]));
+            ts_tpl_set(k, "KEEP_VALUE", q.raw[i]);
+        }
+    }
+    if (r->user->role >= TS_ROLE_AGENT) {
+        ts_tpl_show(d, "CAN_SHARE");
     }
     ts_tpl_set(d, "Q", q.raw[DQ_Q] ? q.raw[DQ_Q] : "");
     static const char *const pv[] = { "", "buyer", "owner" };
@@ -312,19 +326,19 @@ deals_page_batch(ts_request_t *r)
     if (rc == 403) {
         cJSON *f = NULL;
         deals_field(&f, "batch", denied);
-        rc = list_render(r, 403, NULL, f);
+        rc = deals_list_render(r, 403, NULL, f);
         cJSON_Delete(f);
         return rc;
     }
     if (rc == TS_DECLINED) {
-        rc = list_render(r, 422, NULL, fields);
+        rc = deals_list_render(r, 422, NULL, fields);
         cJSON_Delete(fields);
         return rc;
     }
     if (rc != TS_OK) {
         return TS_ERROR;
     }
-    return list_render(r, 200, ts_psprintf(r->pool, "%zu %s updated", n, n == 1 ? "deal" : "deals"),
+    return deals_list_render(r, 200, ts_psprintf(r->pool, "%zu %s updated", n, n == 1 ? "deal" : "deals"),
                        NULL);
 }
 

@@ -73,7 +73,7 @@ parsed_or_null(const char *text)
 static void
 add_preferences(ts_request_t *r, cJSON *o, int64_t id)
 {
-    ts_db_result_t *res = ts_db_query(r, "SELECT transaction, property_types, towns, required_tags,"
+    ts_db_result_t *res = ts_db_query(r, "SELECT transaction, property_types, towns, areas, required_tags,"
                                          " budget_min, budget_max, area_min, area_max, bedrooms_min,"
                                          " bathrooms_min FROM deal_preferences"
                                          " WHERE tenant_id = {tenant} AND deal_id = ?", "i", id);
@@ -82,8 +82,8 @@ add_preferences(ts_request_t *r, cJSON *o, int64_t id)
         return;
     }
     cJSON *p = ts_db_row_json(r, res, 0);
-    static const char *lists[] = { "property_types", "towns", "required_tags" };
-    for (size_t i = 0; i < 3; i++) {
+    static const char *lists[] = { "property_types", "towns", "areas", "required_tags" };
+    for (size_t i = 0; i < 4; i++) {
         cJSON_ReplaceItemInObjectCaseSensitive(p, lists[i],
                                                parsed_or_null(ts_db_get(res, 0, lists[i])));
     }

@@ -2,6 +2,7 @@
  * JSON, and error pages. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "deals_ui.h"
 
@@ -63,7 +64,7 @@ deals_tpl_json(ts_tpl_dict_t *d, const char *key, const cJSON *o, const char *na
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
     char buf[40];
-    if (cJSON_IsString(v)) {
+    if (cJSON_IsString(v) || cJSON_IsRaw(v)) {   /* raw: a number's digits */
         ts_tpl_set(d, key, v->valuestring);
     } else if (cJSON_IsNumber(v)) {
         snprintf(buf, sizeof(buf), "%.15g", v->valuedouble);
@@ -94,4 +95,10 @@ deals_page_error(ts_request_t *r, int status, const char *message)
                                  : "Something went wrong");
     ts_tpl_set(d, "MESSAGE", message);
     return ts_resp_page(r, status, "error.tpl", d);
+}
+
+double
+deals_json_number(const cJSON *v)
+{
+    return cJSON_IsRaw(v) ? strtod(v->valuestring, NULL) : cJSON_GetNumberValue(v);
 }

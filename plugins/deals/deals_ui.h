@@ -7,12 +7,20 @@
 const char *deals_money(ts_request_t *r, double minor, const char *currency);
 const char *deals_urlenc(ts_request_t *r, const char *s);
 const char *deals_stage_label(ts_request_t *r, const char *pipeline, const char *stage);
+/* A number of a JSON the plugin built: a cJSON number, or digits kept raw
+ * (the board's cards). */
+double deals_json_number(const cJSON *v);
 void deals_tpl_json(ts_tpl_dict_t *d, const char *key, const cJSON *o, const char *name);
 void deals_tpl_errors(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *fields);
 int  deals_page_error(ts_request_t *r, int status, const char *message);
 
 int deals_page_board(ts_request_t *r);
 int deals_page_list(ts_request_t *r);
+/* The list page for the request's query, with a notice or the fields' errors. */
+int deals_list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors);
+int deals_page_save_view(ts_request_t *r);
+/* A saved view's columns (a JSON list) as the column chooser's "a,b,c". */
+const char *deals_view_columns(ts_request_t *r, const char *json);
 int deals_page_batch(ts_request_t *r);
 int deals_page_settings(ts_request_t *r);
 int deals_page_settings_save(ts_request_t *r);

@@ -12,6 +12,9 @@
 #   me          GET /api/v1/me, bearer token (token cache as configured)
 #   me-nocache  GET /api/v1/me with [security] token_cache_ms = 0 (every
 #               request looks the token up in MariaDB)
+#   board       GET /api/v1/deals/board?pipeline=buyer with [cache] enabled = 0
+#               (when the deals plugin is loaded; tests/bench/deals.sh loads
+#               its 20,000 deals)
 # and prints the instructions each costs in the worker: FastCGI accept, the
 # handler, finish and close (--toggle-collect), with the functions that cost
 # the most for /api/v1/me. Profiles stay in var/bench/callgrind/ for
@@ -56,7 +59,9 @@ trap cleanup EXIT
 
 # request URI [AUTHORIZATION]: one FastCGI request as nginx would send it.
 request() {
-    env -i REQUEST_METHOD=GET REQUEST_URI="$1" SCRIPT_NAME="$1" DOCUMENT_URI="$1" QUERY_STRING= \
+    local path=${1%%\?*} query=
+    [ "$path" = "$1" ] || query=${1#*\?}
+    env -i REQUEST_METHOD=GET REQUEST_URI="$1" SCRIPT_NAME="$path" DOCUMENT_URI="$path" QUERY_STRING="$query" \
         SERVER_PROTOCOL=HTTP/1.1 HTTP_HOST="127.0.0.1:$TS_PORT" SERVER_NAME=127.0.0.1 \
         SERVER_PORT="$TS_PORT" REMOTE_ADDR=127.0.0.1 REMOTE_PORT=40000 \
         ${2:+HTTP_AUTHORIZATION="$2"} cgi-fcgi -bind -connect "$SOCK"
@@ -107,6 +112,14 @@ if grep -q '^[ \t]*token_cache_ms[ \t]*=' "$TS_CONF"; then
     session me-nocache nocache /api/v1/me "Bearer $TOKEN"
     NOCACHE=$PER_REQUEST
 fi
+# The deals board with the response cache off: the handler, its two
+# statements (MariaDB's own work is not counted) and the JSON every time.
+BOARD=
+if grep -q '^load *=.*deals' "$TS_CONF"; then
+    conf board cache.enabled=0
+    session board board "/api/v1/deals/board?pipeline=buyer" "Bearer $TOKEN"
+    BOARD=$PER_REQUEST
+fi
 
 echo
 echo "instructions per request in the worker (accept + handler + finish/close), $N requests each:"
@@ -114,6 +127,8 @@ printf '  %-40s %9s\n' "GET /bench/noop" "$NOOP"
 printf '  %-40s %9s  (+%s over the no-op)\n' "GET /api/v1/me" "$ME" "$((ME - NOOP))"
 [ -z "$NOCACHE" ] ||
     printf '  %-40s %9s  (+%s over the no-op)\n' "GET /api/v1/me, token_cache_ms = 0" "$NOCACHE" "$((NOCACHE - NOOP))"
+[ -z "$BOARD" ] ||
+    printf '  %-40s %9s  (+%s over the no-op)\n' "GET /api/v1/deals/board, cache off" "$BOARD" "$((BOARD - NOOP))"
 echo
 # top KIND FILE: the functions of a profile with the most instructions per
 # request, inclusive (with their callees) or self; the chain above the

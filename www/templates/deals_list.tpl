@@ -22,6 +22,15 @@
     <select id="status" name="status">{{#STATUS_OPT}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{LABEL}}</option>{{/STATUS_OPT}}</select></div>
   <div class="actions"><button type="submit">Filter</button></div>
 </form>
+<form class="toolbar" method="post" action="/deals/list/views" aria-label="Save these filters as a view">
+  <input type="hidden" name="_csrf" value="{{CSRF}}">
+  {{#KEEP}}<input type="hidden" name="{{KEEP_NAME}}" value="{{KEEP_VALUE}}">{{/KEEP}}
+  <input type="hidden" name="sort" value="{{SORT}}">
+  <input type="hidden" name="columns" value="{{VIEW_COLUMNS}}" data-columns-input="deals">
+  <div class="field"><label for="view-name">Save as view</label><input id="view-name" name="name" required maxlength="100"></div>
+  {{#CAN_SHARE}}<label class="check"><input type="checkbox" name="shared" value="1"> Share with the team</label>{{/CAN_SHARE}}
+  <div class="actions"><button type="submit" class="small">Save view</button></div>
+</form>
 {{#CAN_BATCH}}<form id="batch" class="toolbar batch-bar" method="post" action="/deals/list/batch" aria-label="Change the ticked deals">
   <input type="hidden" name="_csrf" value="{{CSRF}}">
   <div class="field"><label for="batch-stage">Stage</label>
@@ -38,7 +47,7 @@
   {{#EMPTY}}<p class="empty">No deals match these filters.</p>{{/EMPTY}}
   <div class="table-wrap" role="region" tabindex="0" aria-labelledby="page-title">
     <details class="column-chooser" data-columns-for="deals"><summary>Columns</summary></details>
-    <table class="list" data-columns="deals">
+    <table class="list" data-columns="deals" data-view-columns="{{VIEW_COLUMNS}}">
       <caption class="visually-hidden">Deals</caption>
       <thead><tr>{{#CAN_BATCH}}<th scope="col"><span class="visually-hidden">Select</span></th>{{/CAN_BATCH}}<th scope="col" data-col="ref">Ref</th><th scope="col" data-col="name">Name</th><th scope="col" data-col="type">Type</th><th scope="col" data-col="stage">Stage</th>
         <th scope="col" class="num" data-col="value">Value</th><th scope="col" data-col="main_contact">Main contact</th><th scope="col" data-col="agent">Agent</th><th scope="col" data-col="expected_close">Expected close</th></tr></thead>

@@ -6,10 +6,12 @@
   <div class="actions">
     {{#VCARD}}<a class="button" href="{{HREF}}">vCard</a>{{/VCARD}}
     {{#CAN_EDIT}}<a class="button" href="{{SELF}}/edit">Edit</a>
-    {{#CAN_CONVERT}}<form method="post" action="{{SELF}}/convert" class="inline">
+    {{#CAN_CONVERT}}<script src="/static/lead_convert.js" defer></script>
+    <form method="post" action="{{SELF}}/convert" class="inline" data-convert-lead="{{ID}}">
       <input type="hidden" name="_csrf" value="{{CSRF}}">
       <label class="visually-hidden" for="convert-role">Role</label>
       <select id="convert-role" name="role">{{#ROLE_OPT}}<option value="{{OPT_VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{OPT_LABEL}}</option>{{/ROLE_OPT}}</select>
+      <label class="check"><input type="checkbox" name="create_deal" value="1"> and create a deal</label>
       <button type="submit" class="primary">Convert to contact</button>
     </form>{{/CAN_CONVERT}}{{/CAN_EDIT}}
   </div>

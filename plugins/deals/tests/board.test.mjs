@@ -39,8 +39,10 @@ describe('board', () => {
         assert.equal(by.first_visit.value, 60000000);
         assert.equal(by.first_visit.weighted_value, 12000000, '20% of 600k');
         assert.equal(by.first_visit.cards.length, 3);
-        assert.deepEqual(by.first_visit.cards[0].tags, ['spring']);
-        assert.equal(by.first_visit.cards[0].main_contact_name, 'Ana García');
+        // a card carries what the board shows of it, nothing repeated from its column
+        const newest = made.filter((d) => d.stage === 'first_visit').at(-1);
+        assert.deepEqual(by.first_visit.cards[0], { id: newest.id, ref: newest.ref, name: 'Villa in Jávea',
+            value: 30000000, currency: 'EUR', main_contact_name: 'Ana García' });
         assert.equal(by.offer.count, 1);
         assert.equal(by.offer.value, 100000000);
         assert.equal(by.won.count, 1);
