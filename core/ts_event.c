@@ -94,10 +94,15 @@ ts_events_dispatch(ts_request_t *r)
 {
     ts_req_core_t *c = TS_CORE(r);
     /* Subscribers may emit again; those are delivered in the same pass. */
+    c->dispatching++;
     while (c->events != NULL) {
         ts_event_q_t *q = c->events;
         c->events = q->next;
         deliver(r, q->event, q->payload);
+    }
+    if (--c->dispatching == 0) {
+        /* What the subscribers asked to rescore, in one statement for the batch. */
+        ts_lua_rescore_flush(r);
     }
 }
 
@@ -114,4 +119,20 @@ ts_audit(ts_request_t *r, const char *entity, int64_t entity_id, const char *act
     return ts_db_exec(r, "INSERT INTO audit_log (tenant_id, user_id, entity, entity_id, action,"
                          " changes) VALUES ({tenant}, ?, ?, ?, ?, ?)", "isiss",
                       r->user ? r->user->id : (int64_t) 0, entity, entity_id, action, text);
+}
+
+int
+ts_audit_many(ts_request_t *r, const char *entity, const char *action, const cJSON *items)
+{
+    if (cJSON_GetArraySize(items) == 0) {
+        return TS_OK;
+    }
+    char *tmp = cJSON_PrintUnformatted(items);
+    char *doc = ts_pstrdup(r->pool, tmp ? tmp : "[]");
+    cJSON_free(tmp);
+    return ts_db_exec(r, "INSERT INTO audit_log (tenant_id, user_id, entity, entity_id, action,"
+                         " changes) SELECT {tenant}, ?, ?, j.id, ?, j.changes FROM JSON_TABLE(?,"
+                         " '$[*]' COLUMNS (n FOR ORDINALITY, id BIGINT PATH '$.id', changes"
+                         " LONGTEXT PATH '$.changes')) AS j ORDER BY j.n", "isss",
+                      r->user ? r->user->id : (int64_t) 0, entity, action, doc);
 }

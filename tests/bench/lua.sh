@@ -52,6 +52,7 @@ verdict=PASS
 [ "$ms" -lt "$target" ] || verdict=FAIL
 printf 'rescored %d leads in %d ms: %d leads/s (target: under %d ms) %s\n' "$LEADS" "$ms" \
     $(( LEADS * 1000 / (ms > 0 ? ms : 1) )) "$target" "$verdict"
+[ -z "${BENCH_KEEP:-}" ] || exit 0
 sql "DELETE FROM signals WHERE tenant_id = $tid; DELETE FROM score_history WHERE tenant_id = $tid;
      DELETE FROM tags WHERE tenant_id = $tid; DELETE FROM contacts WHERE tenant_id = $tid"
 ts_cli tenant disable "$slug" >/dev/null
