@@ -403,7 +403,8 @@ run_batch(ts_request_t *r, const ts_db_result_t *imp, const char **err)
     contacts_csv_reader_t *rd = contacts_csv_reader(fp, &f, offset,
                                                     (long) ts_db_get_int(imp, 0, "resume_line"));
     int rc = rd ? contacts_csv_read(rd, job_row, j) : -1;
-    if (rc >= 0 && !j->db_failed) {
+    /* The rows read before a reading error are saved too, as when they streamed. */
+    if (rd != NULL && !j->db_failed) {
         save_rows(j);
     }
     int out = TS_OK;
