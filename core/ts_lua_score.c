@@ -114,9 +114,14 @@ ts_lua_rescore_flush(ts_request_t *r)
     while (ids->child != NULL) {
         cJSON_DeleteItemFromArray(ids, 0);
     }
-    if (ts_db_exec(r, "INSERT IGNORE INTO rescore_pending (tenant_id, contact_id) SELECT"
-                      " {tenant}, b.id FROM " IDS_TABLE, "s", text) != TS_OK
-        || drain_later(r) != TS_OK) {
+    /* A drain's locking read holds the gaps of its batch: an insert of many
+     * ids that meets it may be chosen as a deadlock victim; one retry. */
+    int rc = TS_ERROR;
+    for (int attempt = 0; attempt < 2 && rc != TS_OK; attempt++) {
+        rc = ts_db_exec(r, "INSERT IGNORE INTO rescore_pending (tenant_id, contact_id) SELECT"
+                           " {tenant}, b.id FROM " IDS_TABLE, "s", text);
+    }
+    if (rc != TS_OK || drain_later(r) != TS_OK) {
         ts_log_error("tenant %s: %s not queued for rescoring", r->tenant->slug, text);
     }
 }
