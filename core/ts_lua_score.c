@@ -599,8 +599,51 @@ drain_batch(ts_request_t *r, ts_lua_t **sp, const char *script, long long *done,
     return rc;
 }
 
+/* A request of its own for one batch: the batch's reads, documents and
+ * event payloads are freed with its pool when the batch commits, so a
+ * rescoring of 100,000 leads keeps the memory of one batch, not of all. */
+static ts_request_t *
+batch_request(ts_request_t *r, ts_pool_t *pool)
+{
+    ts_request_t *br = ts_req_detached(pool);
+    ts_req_core_t *c = TS_CORE(br);
+    br->tenant = r->tenant;
+    br->user = r->user;
+    c->db = TS_CORE(r)->db;
+    c->disabled_plugins = TS_CORE(r)->disabled_plugins;
+    c->job_last_attempt = TS_CORE(r)->job_last_attempt;
+    return br;
+}
+
+/* One batch in its transaction: TS_OK, TS_DECLINED when none was left, or
+ * TS_ERROR (rolled back). */
+static int
+one_batch(ts_request_t *r, bool pending, ts_lua_t **sp, const char *script, int64_t *after,
+          long long *done, long long *failed, const char **errp)
+{
+    if (ts_db_begin(r) != TS_OK) {
+        return TS_ERROR;
+    }
+    int rc;
+    if (pending) {
+        rc = drain_batch(r, sp, script, done, failed, errp);
+    } else {
+        ts_db_result_t *res = ts_lua_leads_after(r, *after, BATCH);
+        rc = res == NULL ? TS_ERROR : ts_db_rows(res) == 0 ? TS_DECLINED : TS_OK;
+        if (rc == TS_OK) {
+            *after = ts_db_get_int(res, ts_db_rows(res) - 1, "id");
+            rc = rescore_batch(r, sp, script, res, done, failed, errp);
+        }
+    }
+    if (rc == TS_ERROR) {
+        ts_db_rollback(r);
+        return TS_ERROR;
+    }
+    return ts_db_commit(r) == TS_OK ? rc : TS_ERROR;
+}
+
 /* Every lead of the tenant (kind lead), or (`pending`) the waiting ones, in
- * batches of BATCH, each batch a transaction. */
+ * batches of BATCH, each batch a transaction (and a pool) of its own. */
 static int
 rescore(ts_request_t *r, bool pending, long long *done, long long *failed, const char **errp)
 {
@@ -613,29 +656,15 @@ rescore(ts_request_t *r, bool pending, long long *done, long long *failed, const
     const char *script = ts_lua_active_scorer(r);
     int64_t after = 0;
     for (;;) {
-        if (ts_db_begin(r) != TS_OK) {
-            return TS_ERROR;
+        ts_pool_t *pool = ts_pool_create(0);
+        const char *e = NULL;
+        int rc = one_batch(batch_request(r, pool), pending, &s, script, &after, done, failed, &e);
+        if (e != NULL) {
+            *errp = ts_pstrdup(r->pool, e);
         }
-        int rc;
-        if (pending) {
-            rc = drain_batch(r, &s, script, done, failed, errp);
-        } else {
-            ts_db_result_t *res = ts_lua_leads_after(r, after, BATCH);
-            rc = res == NULL ? TS_ERROR : ts_db_rows(res) == 0 ? TS_DECLINED : TS_OK;
-            if (rc == TS_OK) {
-                after = ts_db_get_int(res, ts_db_rows(res) - 1, "id");
-                rc = rescore_batch(r, &s, script, res, done, failed, errp);
-            }
-        }
-        if (rc == TS_ERROR) {
-            ts_db_rollback(r);
-            return TS_ERROR;
-        }
-        if (ts_db_commit(r) != TS_OK) {
-            return TS_ERROR;
-        }
-        if (rc == TS_DECLINED) {
-            return TS_OK;
+        ts_pool_destroy(pool);
+        if (rc != TS_OK) {
+            return rc == TS_DECLINED ? TS_OK : TS_ERROR;
         }
     }
 }
