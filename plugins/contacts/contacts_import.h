@@ -44,6 +44,9 @@ cJSON *contacts_import_json(ts_request_t *r, const ts_db_result_t *imp, int samp
 int contacts_import_mapping(ts_request_t *r, const ts_db_result_t *imp, const cJSON *given,
                             int64_t mapping_id, contacts_import_map_t *m, cJSON **err_fields);
 int contacts_import_dup_mode(const char *s);                 /* -1 when unknown */
+/* Whether key K (a normalised email or phone) is among the rows (column "k")
+ * of a batch's duplicate lookup. */
+bool contacts_import_key_known(const ts_db_result_t *res, const char *k);
 const char *contacts_import_dup_name(contacts_dup_mode_t d);
 
 /* Validates every row, saves nothing: {"rows","valid","invalid","duplicates","errors"}. */

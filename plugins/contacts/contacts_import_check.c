@@ -43,8 +43,8 @@ typedef struct {
     const char                  *phone[CONTACTS_IMPORT_BATCH];
 } check_t;
 
-static bool
-in_result(const ts_db_result_t *res, const char *k)
+bool
+contacts_import_key_known(const ts_db_result_t *res, const char *k)
 {
     for (size_t i = 0; k != NULL && i < ts_db_rows(res); i++) {
         const char *v = ts_db_get(res, i, "k");
@@ -102,7 +102,8 @@ flush(check_t *c)
         return;
     }
     for (int i = 0; i < c->nb; i++) {
-        if (in_result(res, c->email[i]) || in_result(res, c->phone[i])
+        if (contacts_import_key_known(res, c->email[i])
+            || contacts_import_key_known(res, c->phone[i])
             || earlier(c, i, c->email[i]) || earlier(c, i, c->phone[i])) {
             c->dups++;
         }

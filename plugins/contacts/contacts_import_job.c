@@ -149,18 +149,6 @@ save_one(job_t *j, long line, cJSON *rec, int64_t dup_id)
     return TS_OK;
 }
 
-static bool
-key_in(const ts_db_result_t *res, const char *k)
-{
-    for (size_t i = 0; k != NULL && i < ts_db_rows(res); i++) {
-        const char *v = ts_db_get(res, i, "k");
-        if (v != NULL && strcmp(v, k) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Whether an earlier row of the batch (saved already, or waiting in the
  * batch writer) has one of row i's keys. */
 static bool
@@ -199,7 +187,8 @@ save_row(job_t *j, int i, const ts_db_result_t *known)
     int64_t dup_id = 0;
     bool earlier = j->dup != DUP_CREATE && key_earlier(j, i);
     if (j->dup != DUP_CREATE && (email != NULL || phone != NULL)
-        && (earlier || key_in(known, j->rows[i].email) || key_in(known, j->rows[i].phone))) {
+        && (earlier || contacts_import_key_known(known, j->rows[i].email)
+            || contacts_import_key_known(known, j->rows[i].phone))) {
         /* An earlier row's new record must be written for the lookup to see it. */
         if (earlier && contacts_batch_count(j->batch) > 0 && flush_new(j) != TS_OK) {
             return TS_ERROR;
