@@ -47,6 +47,9 @@ deals_init(ts_plugin_ctx_t *ctx)
             return TS_ERROR;
         }
     }
+    if (ts_view_check_register(ctx, "deals", deals_view_check) != TS_OK) {
+        return TS_ERROR;
+    }
     return deals_totals_init(ctx);
 }
 
