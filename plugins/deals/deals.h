@@ -107,6 +107,9 @@ int deals_settings_show(ts_request_t *r);
 int deals_settings_patch(ts_request_t *r);
 int deals_funnel(ts_request_t *r);
 int deals_matches(ts_request_t *r);
+/* The matching properties of a buy or rent deal, at most limit (deals_matches.c): a JSON
+ * list to delete, NULL on a database error. */
+cJSON *deals_match_list(ts_request_t *r, const deals_head_t *d, long limit);
 int deals_activities(ts_request_t *r);
 int deals_activity_create(ts_request_t *r);
 
