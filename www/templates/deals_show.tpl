@@ -48,9 +48,9 @@
 {{#MATCHES}}<section class="card" aria-labelledby="matches-title" id="matches">
   <div class="card-head"><h2 id="matches-title">Matching properties</h2></div>
   {{#NO_MATCHES}}<p class="empty muted">No available property fits this deal's search preferences yet.</p>{{/NO_MATCHES}}
-  <ul class="plain matches">{{#MATCH}}<li data-property="{{MATCH_ID}}"><a href="/properties/{{MATCH_ID}}">{{MATCH_REF}}</a> {{MATCH_TOWN}} · {{MATCH_PRICE}} · {{MATCH_BEDS}} beds{{#EXACT}} <span class="badge info">Exact fit</span>{{/EXACT}}{{#LINKED}} <span class="badge">Linked</span>{{/LINKED}}
-    <span class="muted why">Fits {{WHY}}</span>{{#STRETCHED}} <span class="muted stretched">· stretched: {{STRETCH_TEXT}}</span>{{/STRETCHED}}
-    {{#LINK_FORM}}<form method="post" action="/deals/{{DEAL_ID}}/properties" class="inline"><input type="hidden" name="_csrf" value="{{CSRF}}"><input type="hidden" name="property_id" value="{{PROPERTY_ID}}"><button type="submit">Link to this deal</button></form>{{/LINK_FORM}}</li>{{/MATCH}}</ul>
+  <ul class="plain matches">{{#MATCH}}<li data-property="{{MATCH_ID}}"><a href="/properties/{{MATCH_ID}}">{{MATCH_REF}}</a> {{MATCH_TOWN}} · {{MATCH_PRICE}} · {{MATCH_BEDS}} beds{{#EXACT}} <span class="badge info">Exact fit</span>{{/EXACT}}{{#LINKED}} <span class="badge">Linked</span>{{/LINKED}}{{#LINK_FORM}}<form method="post" action="/deals/{{DEAL_ID}}/properties" class="inline"><input type="hidden" name="_csrf" value="{{CSRF}}"><input type="hidden" name="property_id" value="{{PROPERTY_ID}}"><button type="submit">Link to this deal</button></form>{{/LINK_FORM}}
+    <span class="muted why">Fits {{WHY}}{{#STRETCHED}} <span class="stretched">· stretched: {{STRETCH_TEXT}}</span>{{/STRETCHED}}</span>
+</li>{{/MATCH}}</ul>
   {{#MORE_MATCHES}}<p class="muted">Showing the first {{SHOWN}} matches.</p>{{/MORE_MATCHES}}
 </section>{{/MATCHES}}
 <section class="card" aria-labelledby="history-title">
