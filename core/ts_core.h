@@ -164,6 +164,8 @@ typedef struct {
     bool        by_token;
     long long   start_us;
     bool        job_last_attempt;   /* in a job: no retry follows a failure */
+    cJSON      *rescore_ids;        /* leads to rescore, added once the events are delivered */
+    int         dispatching;        /* events being delivered after a commit */
 } ts_req_core_t;
 
 #define TS_CORE(r) ((ts_req_core_t *) (r)->core)
@@ -276,6 +278,9 @@ void ts_events_dispatch(ts_request_t *r);
 /* Writes the custom-field Lua errors kept during a transaction to lua_runs
  * (after its commit or rollback: a refused write keeps its error log). */
 void ts_lua_failures_flush(ts_request_t *r);
+/* Adds the leads named while events were delivered to rescore_pending (one
+ * statement) and queues the tenant's drain (core/ts_lua_score.c). */
+void ts_lua_rescore_flush(ts_request_t *r);
 void ts_events_reset(void);
 void ts_jobs_reset(void);
 void ts_cli_reset(void);
@@ -284,6 +289,9 @@ ts_cli_fn_t ts_cli_find(int argc, char **argv, int *nwords);
 void ts_cli_usage(FILE *out);
 int ts_job_runner_loop(volatile int *stop);
 int ts_job_run_once(int *ran);
+/* A core hook the job runner calls on each server at most every every_s seconds. */
+typedef void (*ts_job_periodic_fn_t)(ts_dbconn_t *db, ts_pool_t *p);
+int ts_job_every(int every_s, ts_job_periodic_fn_t fn);
 ts_job_fn_t ts_job_handler(const char *kind);
 int ts_cron_next(const char *expr, long long after, long long *next);  /* UTC seconds */
 

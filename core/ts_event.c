@@ -95,10 +95,15 @@ ts_events_dispatch(ts_request_t *r)
 {
     ts_req_core_t *c = TS_CORE(r);
     /* Subscribers may emit again; those are delivered in the same pass. */
+    c->dispatching++;
     while (c->events != NULL) {
         ts_event_q_t *q = c->events;
         c->events = q->next;
         deliver(r, q->event, q->payload);
+    }
+    if (--c->dispatching == 0) {
+        /* What the subscribers asked to rescore, in one statement for the batch. */
+        ts_lua_rescore_flush(r);
     }
 }
 
@@ -123,7 +128,8 @@ ts_audit_batch(ts_request_t *r, const char *entity, const char *action, const cJ
     if (cJSON_GetArraySize(items) == 0) {
         return TS_OK;
     }
-    /* The changes travel as text, which JSON_TABLE hands over as it is. */
+    /* The changes travel as text, which JSON_TABLE hands over as it is; the
+     * ordinality keeps the rows (and so their ids) in the order of items. */
     cJSON *rows = cJSON_CreateArray();
     const cJSON *it;
     cJSON_ArrayForEach(it, items) {
@@ -131,7 +137,9 @@ ts_audit_batch(ts_request_t *r, const char *entity, const char *action, const cJ
         const cJSON *changes = cJSON_GetObjectItemCaseSensitive(it, "changes");
         cJSON_AddNumberToObject(row, "id", cJSON_GetNumberValue(
                                     cJSON_GetObjectItemCaseSensitive(it, "id")));
-        if (changes != NULL) {
+        if (cJSON_IsString(changes)) {
+            cJSON_AddStringToObject(row, "c", changes->valuestring);
+        } else if (changes != NULL) {
             char *c = cJSON_PrintUnformatted(changes);
             cJSON_AddStringToObject(row, "c", c ? c : "null");
             cJSON_free(c);
@@ -145,7 +153,8 @@ ts_audit_batch(ts_request_t *r, const char *entity, const char *action, const cJ
     }
     int rc = ts_db_exec(r, "INSERT INTO audit_log (tenant_id, user_id, entity, entity_id, action,"
                            " changes) SELECT {tenant}, ?, ?, j.id, ?, j.c FROM JSON_TABLE(?,"
-                           " '$[*]' COLUMNS (id BIGINT PATH '$.id', c LONGTEXT PATH '$.c')) AS j",
+                           " '$[*]' COLUMNS (n FOR ORDINALITY, id BIGINT PATH '$.id', c LONGTEXT"
+                           " PATH '$.c')) AS j ORDER BY j.n",
                         "isss", r->user ? r->user->id : (int64_t) 0, entity, action, tmp);
     cJSON_free(tmp);
     return rc;

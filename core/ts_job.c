@@ -16,6 +16,19 @@ typedef struct {
 static kind_t kinds[MAX_KINDS];
 static int nkinds;
 
+/* The core's periodic hooks: each runs at most every `every_s` seconds of the
+ * runner's clock (a runner that starts runs each one on its first pass). */
+#define MAX_PERIODIC 8
+
+typedef struct {
+    ts_job_periodic_fn_t fn;
+    int                  every_s;
+    time_t               last;
+} periodic_t;
+
+static periodic_t periodic[MAX_PERIODIC];
+static int nperiodic;
+
 void
 ts_jobs_reset(void)
 {
@@ -23,6 +36,24 @@ ts_jobs_reset(void)
         free(kinds[i].kind);
     }
     nkinds = 0;
+    nperiodic = 0;
+}
+
+static bool
+periodic_due(const periodic_t *h, time_t now)
+{
+    return h->last == 0 || now - h->last >= h->every_s;
+}
+
+int
+ts_job_every(int every_s, ts_job_periodic_fn_t fn)
+{
+    if (nperiodic == MAX_PERIODIC) {
+        ts_log_error("periodic job hook refused: table full");
+        return TS_ERROR;
+    }
+    periodic[nperiodic++] = (periodic_t) { fn, every_s, 0 };
+    return TS_OK;
 }
 
 int
@@ -66,6 +97,14 @@ ts_job_enqueue(ts_request_t *r, const char *kind, const cJSON *payload, int dela
     return ts_db_exec(r, "INSERT INTO jobs (tenant_id, kind, payload, run_at)"
                          " VALUES ({tenant}, ?, ?, NOW() + INTERVAL ? SECOND)", "ssi", kind,
                       json_text(r, payload), (int64_t) (delay_s < 0 ? 0 : delay_s));
+}
+
+int
+ts_job_enqueue_once(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s)
+{
+    return ts_db_exec(r, "INSERT IGNORE INTO jobs (tenant_id, kind, once_key, payload, run_at)"
+                         " VALUES ({tenant}, ?, ?, ?, NOW() + INTERVAL ? SECOND)", "sssi", kind,
+                      kind, json_text(r, payload), (int64_t) (delay_s < 0 ? 0 : delay_s));
 }
 
 static char *
@@ -162,8 +201,9 @@ run_one(ts_dbconn_t *db, const char *server, ts_pool_t *p, int *ran)
     }
     int64_t id = ts_db_get_int(res, 0, "id");
     int attempts = (int) ts_db_get_int(res, 0, "attempts") + 1;
-    ts_dbc_exec(db, p, 0, "UPDATE jobs SET status = 'running', attempts = ?, locked_at = NOW()"
-                          " WHERE id = ?", "ii", (int64_t) attempts, id);
+    /* Taken: a job queued once frees its key, so work arriving now queues the next run. */
+    ts_dbc_exec(db, p, 0, "UPDATE jobs SET status = 'running', attempts = ?, locked_at = NOW(),"
+                          " once_key = NULL WHERE id = ?", "ii", (int64_t) attempts, id);
     if (ts_dbc_text(db, "COMMIT") != TS_OK) {
         return TS_AGAIN;
     }
@@ -196,6 +236,7 @@ int
 ts_job_run_once(int *ran)
 {
     ts_pool_t *p = ts_pool_create(0);
+    time_t now = time(NULL);
     *ran = 0;
     for (int s = 0; s < ts_conf->ndb; s++) {
         ts_dbconn_t *db = ts_dbconn_get(ts_conf->db[s].name);
@@ -203,10 +244,21 @@ ts_job_run_once(int *ran)
                               " AND locked_at < NOW() - INTERVAL 10 MINUTE", "");
         run_schedules(db, p);
         ts_pool_reset(p);
+        for (int k = 0; k < nperiodic; k++) {
+            if (periodic_due(&periodic[k], now)) {
+                periodic[k].fn(db, p);
+                ts_pool_reset(p);
+            }
+        }
         for (int i = 0; i < 1000 && run_one(db, ts_conf->db[s].name, p, ran) == TS_OK; i++) {
             ts_pool_reset(p);
         }
         ts_pool_reset(p);
+    }
+    for (int k = 0; k < nperiodic; k++) {
+        if (periodic_due(&periodic[k], now)) {
+            periodic[k].last = now;
+        }
     }
     ts_pool_destroy(p);
     return TS_OK;

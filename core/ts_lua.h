@@ -83,6 +83,7 @@ cJSON *ts_lua_to_json(lua_State *L, int idx, int depth);
 cJSON *ts_lua_contact_json(ts_request_t *r, int64_t id);
 cJSON *ts_lua_contact_from_row(ts_request_t *r, const ts_db_result_t *res, size_t row);
 ts_db_result_t *ts_lua_leads_after(ts_request_t *r, int64_t after, int limit);
+ts_db_result_t *ts_lua_leads_in(ts_request_t *r, const char *ids);
 
 /* ts_lua_scripts.c */
 int ts_lua_scripts_routes(ts_plugin_ctx_t *ctx);

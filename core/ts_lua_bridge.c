@@ -215,6 +215,18 @@ ts_lua_leads_after(ts_request_t *r, int64_t after, int limit)
     return ts_db_query(r, sql, "ii", after, (int64_t) limit);
 }
 
+/* The contacts of `ids` (a JSON array of ids) that are not deleted, in id
+ * order, locked until the batch commits. */
+ts_db_result_t *
+ts_lua_leads_in(ts_request_t *r, const char *ids)
+{
+    char *sql = ts_psprintf(r->pool, "SELECT %s FROM contacts WHERE tenant_id = {tenant} AND"
+                                     " deleted_at IS NULL AND id IN (SELECT b.id FROM"
+                                     " JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS b)"
+                                     " ORDER BY id FOR UPDATE", CONTACT_COLUMNS);
+    return ts_db_query(r, sql, "s", ids);
+}
+
 cJSON *
 ts_lua_contact_json(ts_request_t *r, int64_t id)
 {

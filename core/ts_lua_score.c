@@ -37,14 +37,93 @@ signal_kind_ok(const char *k)
     return false;
 }
 
+#define IDS_TABLE "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS b"
+
+static char *json_text(ts_pool_t *p, const cJSON *j);
+
+static void
+json_delete(void *j)
+{
+    cJSON_Delete(j);
+}
+
+/* The tenant's drain: one waiting run however many leads wait (queued once). */
+static int
+drain_later(ts_request_t *r)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddBoolToObject(p, "drain", true);
+    int rc = ts_job_enqueue_once(r, "lead.rescore", p, 0);
+    cJSON_Delete(p);
+    return rc;
+}
+
+static int
+pending_add(ts_request_t *r, int64_t lead_id)
+{
+    return ts_db_exec(r, "INSERT IGNORE INTO rescore_pending (tenant_id, contact_id) VALUES"
+                         " ({tenant}, ?)", "i", lead_id);
+}
+
+/* Events are delivered after their commit: the leads they name are kept in
+ * the request and added in one statement once the delivery is over. Called
+ * in a transaction, the lead is added in it (and rolled back with it). */
 int
 ts_lead_rescore_later(ts_request_t *r, int64_t lead_id)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddNumberToObject(p, "lead_id", (double) lead_id);
-    int rc = ts_job_enqueue(r, "lead.rescore", p, 0);
-    cJSON_Delete(p);
-    return rc;
+    ts_req_core_t *c = TS_CORE(r);
+    if (c->dispatching > 0 && !c->in_tx) {
+        if (c->rescore_ids == NULL) {
+            c->rescore_ids = cJSON_CreateArray();
+            ts_pool_cleanup_add(r->pool, json_delete, c->rescore_ids);
+        }
+        cJSON_AddItemToArray(c->rescore_ids, cJSON_CreateNumber((double) lead_id));
+        return TS_OK;
+    }
+    return pending_add(r, lead_id) == TS_OK ? drain_later(r) : TS_ERROR;
+}
+
+/* The safety drain: leads waiting longer than a minute (an event whose
+ * drain was taken before the lead's row committed, a drain that died) get
+ * their tenant's drain queued, once per active tenant. */
+#define DRAIN_AFTER_S 60
+
+static void
+safety_drain(ts_dbconn_t *db, ts_pool_t *p)
+{
+    ts_db_result_t *res = ts_dbc_query(db, p, 0, "SELECT DISTINCT tenant_id FROM"
+                                                 " rescore_pending WHERE created_at < NOW() -"
+                                                 " INTERVAL ? SECOND LIMIT 1000", "i",
+                                       (int64_t) DRAIN_AFTER_S);
+    for (size_t i = 0; res != NULL && i < ts_db_rows(res); i++) {
+        ts_request_t *r = ts_req_detached(p);
+        if (ts_tenant_by_id(r, ts_db_get_int(res, i, "tenant_id")) == TS_OK) {
+            drain_later(r);
+        }
+    }
+}
+
+void
+ts_lua_rescore_flush(ts_request_t *r)
+{
+    cJSON *ids = TS_CORE(r)->rescore_ids;
+    if (ids == NULL || ids->child == NULL || r->tenant == NULL) {
+        return;
+    }
+    char *text = json_text(r->pool, ids);
+    while (ids->child != NULL) {
+        cJSON_DeleteItemFromArray(ids, 0);
+    }
+    /* A drain's locking read holds the gaps of its batch: an insert of many
+     * ids that meets it may be chosen as a deadlock victim; one retry. */
+    int rc = TS_ERROR;
+    for (int attempt = 0; attempt < 2 && rc != TS_OK; attempt++) {
+        rc = ts_db_exec(r, "INSERT IGNORE INTO rescore_pending (tenant_id, contact_id) SELECT"
+                           " {tenant}, b.id FROM " IDS_TABLE, "s", text);
+    }
+    if (rc != TS_OK || drain_later(r) != TS_OK) {
+        ts_log_error("tenant %s: %s not queued for rescoring", r->tenant->slug, text);
+    }
 }
 
 int
@@ -264,32 +343,43 @@ ts_lua_score_lead(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id, 
 
 #define BATCH 500
 
-/* The batch's leads (sorted by id) with their tags and signals filled in. */
+/* The batch's leads (the rows of `res`, in id order) with their tags and
+ * signals filled in. */
 static cJSON *
-batch_leads(ts_request_t *r, int64_t after, cJSON **signals_out)
+batch_leads(ts_request_t *r, ts_db_result_t *res, cJSON **signals_out)
 {
-    ts_db_result_t *res = ts_lua_leads_after(r, after, BATCH);
-    if (res == NULL || ts_db_rows(res) == 0) {
-        return NULL;
-    }
     size_t n = ts_db_rows(res);
-    int64_t first = ts_db_get_int(res, 0, "id"), last = ts_db_get_int(res, n - 1, "id");
-    cJSON *leads = cJSON_CreateArray(), *signals = cJSON_CreateArray();
+    cJSON *leads = cJSON_CreateArray(), *signals = cJSON_CreateArray(), *ids = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
         cJSON_AddItemToArray(leads, ts_lua_contact_from_row(r, res, i));
         cJSON_AddItemToArray(signals, cJSON_CreateObject());
+        cJSON_AddItemToArray(ids, cJSON_CreateNumber((double) ts_db_get_int(res, i, "id")));
     }
-    ts_db_result_t *tags = ts_db_query(r, "SELECT entity_id, tag FROM tags WHERE tenant_id ="
-                                          " {tenant} AND entity = 'contact' AND entity_id BETWEEN"
-                                          " ? AND ? ORDER BY entity_id, tag", "ii", first, last);
-    ts_db_result_t *sig = ts_db_query(r, "SELECT contact_id, " SIGNAL_COLUMNS " FROM signals"
-                                         " WHERE tenant_id = {tenant} AND contact_id BETWEEN ? AND"
-                                         " ? GROUP BY contact_id, kind ORDER BY contact_id", "ii",
+    const char *idt = json_text(r->pool, ids);
+    cJSON_Delete(ids);
+    int64_t first = n ? ts_db_get_int(res, 0, "id") : 0;
+    int64_t last = n ? ts_db_get_int(res, n - 1, "id") : 0;
+    /* Each read joins the batch's ids (one bound JSON array) on its index,
+     * so a sparse batch (waiting leads) reads no more than a dense one; the
+     * id range lets the optimizer count the rows by index dives (a dense
+     * batch is one range read) rather than trust the key statistics, which
+     * may send it through the tenant's whole table. */
+    ts_db_result_t *tags = ts_db_query(r, "SELECT t.entity_id, t.tag FROM " IDS_TABLE " JOIN tags"
+                                          " t ON t.tenant_id = {tenant} AND t.entity = 'contact'"
+                                          " AND t.entity_id = b.id WHERE t.entity_id BETWEEN ? AND"
+                                          " ? ORDER BY t.entity_id, t.tag", "sii", idt, first,
+                                       last);
+    ts_db_result_t *sig = ts_db_query(r, "SELECT s.contact_id, " SIGNAL_COLUMNS " FROM " IDS_TABLE
+                                         " JOIN signals s ON s.tenant_id = {tenant} AND"
+                                         " s.contact_id = b.id WHERE s.contact_id BETWEEN ? AND ?"
+                                         " GROUP BY s.contact_id, s.kind ORDER BY s.contact_id",
+                                      "sii", idt, first, last);
+    ts_db_result_t *act = ts_db_query(r, "SELECT a.entity_id, " ACTIVITY_COLUMNS " FROM " IDS_TABLE
+                                         " JOIN activities a ON a.tenant_id = {tenant} AND"
+                                         " a.entity = 'contact' AND a.entity_id = b.id AND"
+                                         " a.deleted_at IS NULL WHERE a.entity_id BETWEEN ? AND ?"
+                                         " GROUP BY a.entity_id ORDER BY a.entity_id", "sii", idt,
                                       first, last);
-    ts_db_result_t *act = ts_db_query(r, "SELECT entity_id, " ACTIVITY_COLUMNS " FROM activities"
-                                         " WHERE tenant_id = {tenant} AND entity = 'contact' AND"
-                                         " entity_id BETWEEN ? AND ? AND deleted_at IS NULL GROUP"
-                                         " BY entity_id ORDER BY entity_id", "ii", first, last);
     /* Every result is in id order: one merge pass each. */
     size_t ti = 0, si = 0, ai = 0;
     cJSON *lead = leads->child, *sg = signals->child;
@@ -350,28 +440,28 @@ json_text(ts_pool_t *p, const cJSON *j)
 }
 
 static int
-save_batch(ts_request_t *r, const cJSON *results, const cJSON *changed, int64_t first,
-           int64_t last, const char *script)
+save_batch(ts_request_t *r, const cJSON *results, const cJSON *changed, const char *script)
 {
     char *doc = json_text(r->pool, results);
     /* An upsert rather than UPDATE ... JOIN, whose work table the server puts
-     * on disk; the batch's rows are locked (FOR UPDATE), so every id exists. */
+     * on disk; the batch's rows are locked (FOR UPDATE), so every id exists.
+     * Scoring is not an edit of the record: updated_at (and its index) stays. */
     int rc = ts_db_exec(r, "INSERT INTO contacts (tenant_id, id, score, score_reasons, scored_at)"
                            " SELECT {tenant}, j.id, j.score, j.reasons, NOW() FROM " RESULTS_TABLE
                            " ON DUPLICATE KEY UPDATE score = VALUES(score), score_reasons ="
-                           " VALUES(score_reasons), scored_at = VALUES(scored_at)", "s", doc);
+                           " VALUES(score_reasons), scored_at = VALUES(scored_at), updated_at ="
+                           " updated_at", "s", doc);
     rc |= ts_db_exec(r, "INSERT INTO score_history (tenant_id, contact_id, score, temperature,"
                         " reasons, script) SELECT {tenant}, j.id, j.score, j.temp, j.reasons, ?"
                         " FROM " RESULTS_TABLE, "ss", script, doc);
     if (cJSON_GetArraySize(changed) == 0) {
         return rc ? TS_ERROR : TS_OK;
     }
-    /* The batch's id range bounds the rows looked at; the ids of the leads
-     * whose temperature changed are one bound JSON array. */
-    rc |= ts_db_exec(r, "DELETE FROM tags WHERE tenant_id = {tenant} AND entity = 'contact' AND"
-                        " entity_id BETWEEN ? AND ? AND tag IN ('Hot Lead', 'Warm Lead',"
-                        " 'Cold Lead') AND JSON_CONTAINS(?, CAST(entity_id AS CHAR))", "iis",
-                     first, last, json_text(r->pool, changed));
+    /* The ids of the leads whose temperature changed, one bound JSON array
+     * joined on the tags' key. */
+    rc |= ts_db_exec(r, "DELETE t FROM " IDS_TABLE " JOIN tags t ON t.tenant_id = {tenant} AND"
+                        " t.entity = 'contact' AND t.entity_id = b.id AND t.tag IN ('Hot Lead',"
+                        " 'Warm Lead', 'Cold Lead')", "s", json_text(r->pool, changed));
     rc |= ts_db_exec(r, "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag) SELECT"
                         " {tenant}, 'contact', j.id, j.tag FROM " RESULTS_TABLE " WHERE"
                         " j.changed = 1", "s", doc);
@@ -407,26 +497,22 @@ log_score_error(ts_request_t *r, const char *script, int64_t id, long long more,
                ts_psprintf(r->pool, "%.1000s", err));
 }
 
-/* One batch after `*after`: TS_DECLINED when there are no more leads. */
+/* Scores the leads of `res` (contacts rows in id order, locked) and saves
+ * the batch. TS_ERROR when the tenant's Lua state broke beyond repair or the
+ * scores could not be saved. */
 static int
-rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, int64_t *after,
+rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, ts_db_result_t *res,
               long long *done, long long *failed, const char **errp)
 {
     cJSON *signals = NULL;
-    cJSON *leads = batch_leads(r, *after, &signals);
-    if (leads == NULL) {
-        return TS_DECLINED;
-    }
+    cJSON *leads = batch_leads(r, res, &signals);
     cJSON *results = cJSON_CreateArray(), *changed_ids = cJSON_CreateArray();
-    int64_t first = (int64_t) cJSON_GetNumberValue(
-        cJSON_GetObjectItemCaseSensitive(leads->child, "id"));
     char err[1024];
     const char *first_err = NULL;
     int64_t first_err_id = 0;
     long long batch_failed = 0;
     for (cJSON *lead = leads->child, *sg = signals->child; lead; lead = lead->next, sg = sg->next) {
         int64_t id = (int64_t) cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(lead, "id"));
-        *after = id;
         int score;
         cJSON *reasons = NULL;
         if (run_scorer(*sp, r, script, lead, sg, id, false, &score, &reasons, NULL, err,
@@ -464,8 +550,7 @@ rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, int64_t *after
     if (first_err != NULL) {
         log_score_error(r, script, first_err_id, batch_failed - 1, first_err);
     }
-    int rc = cJSON_GetArraySize(results)
-                 ? save_batch(r, results, changed_ids, first, *after, script) : TS_OK;
+    int rc = cJSON_GetArraySize(results) ? save_batch(r, results, changed_ids, script) : TS_OK;
     cJSON_Delete(results);
     cJSON_Delete(changed_ids);
     cJSON_Delete(leads);
@@ -476,9 +561,91 @@ rescore_batch(ts_request_t *r, ts_lua_t **sp, const char *script, int64_t *after
     return *sp == NULL ? TS_ERROR : rc;
 }
 
-/* Rescores one lead, or all of them in batches, each batch a transaction. */
+/* One batch of the waiting leads: TS_DECLINED when none is left. The
+ * locking read of the lowest waiting ids also locks the gaps between them,
+ * so an event naming a lead of that range waits for the commit and the
+ * range's rows are exactly the ones read; a lead deleted since it was named
+ * just leaves the table. */
 static int
-rescore(ts_request_t *r, int64_t only, long long *done, long long *failed, const char **errp)
+drain_batch(ts_request_t *r, ts_lua_t **sp, const char *script, long long *done,
+            long long *failed, const char **errp)
+{
+    ts_db_result_t *p = ts_db_query(r, "SELECT contact_id FROM rescore_pending WHERE tenant_id"
+                                       " = {tenant} ORDER BY contact_id LIMIT ? FOR UPDATE", "i",
+                                    (int64_t) BATCH);
+    if (p == NULL) {
+        return TS_ERROR;
+    }
+    size_t n = ts_db_rows(p);
+    if (n == 0) {
+        return TS_DECLINED;
+    }
+    cJSON *ids = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(ids, cJSON_CreateNumber((double) ts_db_get_int(p, i, "contact_id")));
+    }
+    ts_db_result_t *res = ts_lua_leads_in(r, json_text(r->pool, ids));
+    cJSON_Delete(ids);
+    if (res == NULL) {
+        return TS_ERROR;
+    }
+    int rc = ts_db_rows(res) ? rescore_batch(r, sp, script, res, done, failed, errp) : TS_OK;
+    if (rc == TS_OK
+        && ts_db_exec(r, "DELETE FROM rescore_pending WHERE tenant_id = {tenant} AND contact_id"
+                         " BETWEEN ? AND ?", "ii", ts_db_get_int(p, 0, "contact_id"),
+                      ts_db_get_int(p, n - 1, "contact_id")) != TS_OK) {
+        rc = TS_ERROR;
+    }
+    return rc;
+}
+
+/* A request of its own for one batch: the batch's reads, documents and
+ * event payloads are freed with its pool when the batch commits, so a
+ * rescoring of 100,000 leads keeps the memory of one batch, not of all. */
+static ts_request_t *
+batch_request(ts_request_t *r, ts_pool_t *pool)
+{
+    ts_request_t *br = ts_req_detached(pool);
+    ts_req_core_t *c = TS_CORE(br);
+    br->tenant = r->tenant;
+    br->user = r->user;
+    c->db = TS_CORE(r)->db;
+    c->disabled_plugins = TS_CORE(r)->disabled_plugins;
+    c->job_last_attempt = TS_CORE(r)->job_last_attempt;
+    return br;
+}
+
+/* One batch in its transaction: TS_OK, TS_DECLINED when none was left, or
+ * TS_ERROR (rolled back). */
+static int
+one_batch(ts_request_t *r, bool pending, ts_lua_t **sp, const char *script, int64_t *after,
+          long long *done, long long *failed, const char **errp)
+{
+    if (ts_db_begin(r) != TS_OK) {
+        return TS_ERROR;
+    }
+    int rc;
+    if (pending) {
+        rc = drain_batch(r, sp, script, done, failed, errp);
+    } else {
+        ts_db_result_t *res = ts_lua_leads_after(r, *after, BATCH);
+        rc = res == NULL ? TS_ERROR : ts_db_rows(res) == 0 ? TS_DECLINED : TS_OK;
+        if (rc == TS_OK) {
+            *after = ts_db_get_int(res, ts_db_rows(res) - 1, "id");
+            rc = rescore_batch(r, sp, script, res, done, failed, errp);
+        }
+    }
+    if (rc == TS_ERROR) {
+        ts_db_rollback(r);
+        return TS_ERROR;
+    }
+    return ts_db_commit(r) == TS_OK ? rc : TS_ERROR;
+}
+
+/* Every lead of the tenant (kind lead), or (`pending`) the waiting ones, in
+ * batches of BATCH, each batch a transaction (and a pool) of its own. */
+static int
+rescore(ts_request_t *r, bool pending, long long *done, long long *failed, const char **errp)
 {
     char err[1024];
     ts_lua_t *s = ts_lua_for(r, err, sizeof(err));
@@ -487,52 +654,36 @@ rescore(ts_request_t *r, int64_t only, long long *done, long long *failed, const
         return TS_ERROR;
     }
     const char *script = ts_lua_active_scorer(r);
-    if (only > 0) {
-        cJSON *out = NULL;
-        ts_db_begin(r);
-        int rc = ts_lua_score_lead(r, s, script, only, true, &out, err, sizeof(err));
-        cJSON_Delete(out);
-        if (rc == TS_ERROR) {
-            ts_db_rollback(r);
-            (*failed)++;
-            *errp = ts_pstrdup(r->pool, err);
-            /* A script error is the tenant's to fix, not a job to retry. */
-            ts_log_warn("tenant %s: lead %lld not scored: %s", r->tenant->slug,
-                        (long long) only, err);
-            log_score_error(r, script, only, 0, err);
-            return TS_OK;
-        }
-        (*done) += rc == TS_OK;
-        return ts_db_commit(r);
-    }
     int64_t after = 0;
     for (;;) {
-        if (ts_db_begin(r) != TS_OK) {
-            return TS_ERROR;
+        ts_pool_t *pool = ts_pool_create(0);
+        const char *e = NULL;
+        int rc = one_batch(batch_request(r, pool), pending, &s, script, &after, done, failed, &e);
+        if (e != NULL) {
+            *errp = ts_pstrdup(r->pool, e);
         }
-        int rc = rescore_batch(r, &s, script, &after, done, failed, errp);
-        if (rc == TS_ERROR) {
-            ts_db_rollback(r);
-            return TS_ERROR;
-        }
-        if (ts_db_commit(r) != TS_OK) {
-            return TS_ERROR;
-        }
-        if (rc == TS_DECLINED) {
-            return TS_OK;
+        ts_pool_destroy(pool);
+        if (rc != TS_OK) {
+            return rc == TS_DECLINED ? TS_OK : TS_ERROR;
         }
     }
 }
 
-/* The job: {"lead_id": N} or {"all": true}. A script error is logged on the
- * lead and not retried: the same script would fail the same way. */
+/* The job: {"drain": true} scores the waiting leads, {"all": true} every
+ * lead; {"lead_id": N} (queued by older versions) makes N wait and drains.
+ * A script error is logged (lua_runs) and not retried: the same script
+ * would fail the same way. */
 static int
 rescore_job(ts_request_t *r, const cJSON *payload, const char **err)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(payload, "lead_id");
     long long done = 0, failed = 0;
     const char *e = NULL;
-    int rc = rescore(r, cJSON_IsNumber(id) ? (int64_t) id->valuedouble : 0, &done, &failed, &e);
+    if (cJSON_IsNumber(id) && pending_add(r, (int64_t) id->valuedouble) != TS_OK) {
+        return TS_ERROR;
+    }
+    bool all = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(payload, "all"));
+    int rc = rescore(r, !all, &done, &failed, &e);
     if (rc != TS_OK) {
         *err = e;
     }
@@ -544,7 +695,7 @@ ts_cli_score(ts_request_t *r, bool json)
 {
     long long done = 0, failed = 0;
     const char *e = NULL;
-    int rc = rescore(r, 0, &done, &failed, &e);
+    int rc = rescore(r, false, &done, &failed, &e);
     if (json) {
         printf("{\"scored\": %lld, \"failed\": %lld}\n", done, failed);
     } else {
@@ -706,6 +857,7 @@ ts_lua_score_routes(ts_plugin_ctx_t *ctx)
     static const char *const inputs[] = { "lead.created", "lead.updated", "contact.updated",
                                           "activity.created", "signal.recorded", NULL };
     int rc = ts_job_register(ctx, "lead.rescore", rescore_job);
+    rc |= ts_job_every(DRAIN_AFTER_S, safety_drain);
     for (int i = 0; inputs[i]; i++) {
         rc |= ts_event_on(ctx, inputs[i], on_input_changed);
     }

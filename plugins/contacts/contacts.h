@@ -23,6 +23,26 @@ const char *contacts_kind_entity(contacts_kind_t k);
 int contacts_record_save(ts_request_t *r, const char *kind, const cJSON *in, int64_t id_or_0,
                          cJSON **fields_err, int64_t *id_out);
 
+/* New records validated one by one exactly as contacts_record_save does and
+ * written together (the CSV import): one INSERT per set of columns, one for
+ * the tags, one for the addresses, one for the audit lines; an event per
+ * record as the single save emits. The rows of `in` must live until the
+ * flush. contacts_batch_add: 0 kept, 422 invalid (*fields_err set),
+ * TS_DECLINED for a record with channels, roles, consents or persons (save
+ * it with contacts_record_save), TS_ERROR when full or on a database error.
+ * contacts_batch_flush (inside a transaction): TS_OK or TS_ERROR. */
+typedef struct contacts_batch contacts_batch_t;
+contacts_batch_t *contacts_batch_new(ts_request_t *r, const char *kind, int max);
+int contacts_batch_add(contacts_batch_t *b, const cJSON *in, cJSON **fields_err);
+int contacts_batch_count(const contacts_batch_t *b);
+int contacts_batch_flush(contacts_batch_t *b);
+
+/* Of `keys` (a JSON array of normalised emails and phones), those some
+ * record of the kind's table holds (main email or phone, or an extra
+ * channel; deleted records and visibility aside): column "k". A key not in
+ * it has no duplicate; one in it needs contacts_duplicate_id. NULL on error. */
+ts_db_result_t *contacts_duplicate_keys(ts_request_t *r, contacts_kind_t kind, const char *keys);
+
 /* Other visible records whose normalised email or phone (also their extra
  * channels) matches: [{"id","kind","name","match","url"}]; NULL on error. */
 cJSON *contacts_duplicates(ts_request_t *r, contacts_kind_t kind, const char *email,

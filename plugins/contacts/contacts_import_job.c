@@ -1,6 +1,8 @@
 /* The import job: one batch of rows per run, committed together with the
  * resume point and the report lines of those rows, then the next batch is
- * queued in the same transaction. A crash or a database error mid-batch
+ * queued in the same transaction. The batch's rows are read first, their
+ * duplicates looked up in one query (a row whose keys nobody holds needs no
+ * lookup of its own), and its new records written together. A crash or a database error mid-batch
  * rolls the batch back whole (never a half-written row) and the retried
  * job starts again at the last committed resume point. */
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "contacts_import_custom.h"
 #include "contacts_import_row.h"
 #include "contacts_import_save.h"
+#include "contacts_norm.h"
 
 #define JOB_KIND "contacts.import"
 
@@ -25,7 +28,27 @@ typedef struct {
     int                          in_batch;
     long long                    created, updated, skipped, invalid;
     bool                         db_failed;
+    /* the batch's valid rows, saved once it is read */
+    struct {
+        cJSON      *rec;
+        long        line;
+        int64_t     row_no;
+        const char *email, *phone;   /* normalised */
+    } rows[CONTACTS_IMPORT_BATCH];
+    int                          nrows;
+    int64_t                      cur_row;     /* the row being saved, for its report line */
+    contacts_batch_t            *batch;
 } job_t;
+
+static void
+job_cleanup(void *p)
+{
+    job_t *j = p;
+    for (int i = 0; i < j->nrows; i++) {
+        cJSON_Delete(j->rows[i].rec);
+    }
+    j->nrows = 0;
+}
 
 static int
 report(job_t *j, long line, const char *outcome, int64_t record_id, const char *column,
@@ -36,7 +59,7 @@ report(job_t *j, long line, const char *outcome, int64_t record_id, const char *
                          " NULLIF(?, 0), ?, ?) ON DUPLICATE KEY UPDATE line = VALUES(line),"
                          " outcome = VALUES(outcome), record_id = VALUES(record_id),"
                          " column_name = VALUES(column_name), message = VALUES(message)",
-                   "iiisiss", j->id, j->row_no, (int64_t) line, outcome, record_id, column,
+                   "iiisiss", j->id, j->cur_row, (int64_t) line, outcome, record_id, column,
                    message) != TS_OK) {
         j->db_failed = true;
         return TS_ERROR;
@@ -88,23 +111,14 @@ refused(job_t *j, long line, cJSON *fields)
     return rc;
 }
 
+/* A row matching a record already there (skipped or updated), or a new
+ * record saved on its own (one with channels, roles or consents). */
 static int
-save_row(job_t *j, const contacts_csv_row_t *row, cJSON *rec)
+save_one(job_t *j, long line, cJSON *rec, int64_t dup_id)
 {
-    const char *email = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "email"));
-    const char *phone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "phone"));
-    int64_t dup_id = 0;
-    if (j->dup != DUP_CREATE && (email != NULL || phone != NULL)) {
-        dup_id = contacts_duplicate_id(j->r, j->m->kind == IMPORT_RELATIONS ? CONTACTS_RELATION
-                                       : CONTACTS_LEAD, email, phone);
-        if (dup_id < 0) {
-            j->db_failed = true;
-            return TS_ERROR;
-        }
-    }
     if (dup_id > 0 && j->dup == DUP_SKIP) {
         j->skipped++;
-        return report(j, row->line, "skipped", dup_id, NULL,
+        return report(j, line, "skipped", dup_id, NULL,
                       ts_psprintf(j->r->pool, "a duplicate of record %lld (same email or phone)",
                                   (long long) dup_id));
     }
@@ -116,11 +130,11 @@ save_row(job_t *j, const contacts_csv_row_t *row, cJSON *rec)
     int64_t id = 0;
     int rc = contacts_import_save(j->r, j->m->kind, rec, dup_id, &fields, &id);
     if (rc == 422) {
-        return refused(j, row->line, fields);
+        return refused(j, line, fields);
     }
     if (rc == 404) {
         j->skipped++;
-        return report(j, row->line, "skipped", dup_id, NULL, "the duplicate is not visible to you");
+        return report(j, line, "skipped", dup_id, NULL, "the duplicate is not visible to you");
     }
     if (rc != 0) {
         cJSON_Delete(fields);
@@ -129,10 +143,127 @@ save_row(job_t *j, const contacts_csv_row_t *row, cJSON *rec)
     }
     if (dup_id > 0) {
         j->updated++;
-        return report(j, row->line, "updated", id, NULL, NULL);
+        return report(j, line, "updated", id, NULL, NULL);
     }
     j->created++;
     return TS_OK;
+}
+
+static bool
+key_in(const ts_db_result_t *res, const char *k)
+{
+    for (size_t i = 0; k != NULL && i < ts_db_rows(res); i++) {
+        const char *v = ts_db_get(res, i, "k");
+        if (v != NULL && strcmp(v, k) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether an earlier row of the batch (saved already, or waiting in the
+ * batch writer) has one of row i's keys. */
+static bool
+key_earlier(const job_t *j, int i)
+{
+    for (int k = 0; k < i; k++) {
+        for (int a = 0; a < 2; a++) {
+            const char *mine = a ? j->rows[i].phone : j->rows[i].email;
+            if (mine != NULL && ((j->rows[k].email && strcmp(j->rows[k].email, mine) == 0)
+                                 || (j->rows[k].phone && strcmp(j->rows[k].phone, mine) == 0))) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static int
+flush_new(job_t *j)
+{
+    if (contacts_batch_flush(j->batch) != TS_OK) {
+        j->db_failed = true;
+        return TS_ERROR;
+    }
+    return TS_OK;
+}
+
+/* Row i: its duplicate when it may have one, then saved. */
+static int
+save_row(job_t *j, int i, const ts_db_result_t *known)
+{
+    cJSON *rec = j->rows[i].rec;
+    long line = j->rows[i].line;
+    const char *email = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "email"));
+    const char *phone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "phone"));
+    int64_t dup_id = 0;
+    bool earlier = j->dup != DUP_CREATE && key_earlier(j, i);
+    if (j->dup != DUP_CREATE && (email != NULL || phone != NULL)
+        && (earlier || key_in(known, j->rows[i].email) || key_in(known, j->rows[i].phone))) {
+        /* An earlier row's new record must be written for the lookup to see it. */
+        if (earlier && contacts_batch_count(j->batch) > 0 && flush_new(j) != TS_OK) {
+            return TS_ERROR;
+        }
+        dup_id = contacts_duplicate_id(j->r, j->m->kind == IMPORT_RELATIONS ? CONTACTS_RELATION
+                                       : CONTACTS_LEAD, email, phone);
+        if (dup_id < 0) {
+            j->db_failed = true;
+            return TS_ERROR;
+        }
+    }
+    if (dup_id > 0) {
+        return save_one(j, line, rec, dup_id);
+    }
+    cJSON *fields = NULL;
+    int rc = contacts_batch_add(j->batch, rec, &fields);
+    if (rc == 0) {
+        j->created++;
+        return TS_OK;
+    }
+    if (rc == 422) {
+        return refused(j, line, fields);
+    }
+    if (rc == TS_DECLINED) {
+        /* Saved on its own, after the rows before it. */
+        return flush_new(j) == TS_OK ? save_one(j, line, rec, 0) : TS_ERROR;
+    }
+    j->db_failed = true;
+    return TS_ERROR;
+}
+
+/* The batch's valid rows: one query for the keys some record holds, each
+ * row saved, the new records written together. */
+static int
+save_rows(job_t *j)
+{
+    const ts_db_result_t *known = NULL;
+    if (j->dup != DUP_CREATE) {
+        cJSON *keys = cJSON_CreateArray();
+        for (int i = 0; i < j->nrows; i++) {
+            if (j->rows[i].email) {
+                cJSON_AddItemToArray(keys, cJSON_CreateString(j->rows[i].email));
+            }
+            if (j->rows[i].phone) {
+                cJSON_AddItemToArray(keys, cJSON_CreateString(j->rows[i].phone));
+            }
+        }
+        char *text = cJSON_PrintUnformatted(keys);
+        cJSON_Delete(keys);
+        known = contacts_duplicate_keys(j->r, j->m->kind == IMPORT_RELATIONS ? CONTACTS_RELATION
+                                        : CONTACTS_LEAD, text ? text : "[]");
+        cJSON_free(text);
+        if (known == NULL) {
+            j->db_failed = true;
+            return TS_ERROR;
+        }
+    }
+    for (int i = 0; i < j->nrows; i++) {
+        j->cur_row = j->rows[i].row_no;
+        if (save_row(j, i, known) != TS_OK) {
+            return TS_ERROR;
+        }
+    }
+    return flush_new(j);
 }
 
 static int
@@ -162,10 +293,19 @@ job_row(void *ctx, const contacts_csv_row_t *row)
             n += (size_t) snprintf(msg + n, sizeof(msg) - n, "%s%s%s%s", i ? "; " : "",
                                    col ? col : "", col ? ": " : "", errs.e[i].message);
         }
+        j->cur_row = j->row_no;
         rc = report(j, row->line, "invalid", 0, column_name(j, errs.e[0].column), msg);
     } else {
-        rc = save_row(j, row, rec);
-        cJSON_Delete(rec);
+        /* Kept for save_rows, once the batch is read. */
+        const char *email = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "email"));
+        const char *phone = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "phone"));
+        j->rows[j->nrows].rec = rec;
+        j->rows[j->nrows].line = row->line;
+        j->rows[j->nrows].row_no = j->row_no;
+        j->rows[j->nrows].email = contacts_norm_email(j->r->pool, email);
+        j->rows[j->nrows].phone = contacts_norm_phone(j->r->pool, phone);
+        j->nrows++;
+        rc = TS_OK;
     }
     if (rc != TS_OK) {
         return -1;
@@ -253,27 +393,35 @@ run_batch(ts_request_t *r, const ts_db_result_t *imp, const char **err)
         return finish(r, id, "the uploaded file is gone");
     }
     cJSON *cols = cJSON_Parse(ts_db_get(imp, 0, "columns"));
-    job_t j = {
+    /* About 500 rows of state: in the pool, not on the job runner's stack. */
+    job_t *j = ts_pcalloc(r->pool, sizeof(*j));
+    *j = (job_t) {
         .r = r, .m = m, .cols = cols, .id = id,
         .dup = (contacts_dup_mode_t) contacts_import_dup_mode(ts_db_get(imp, 0, "duplicates")),
         .skip_header = offset == 0 && ts_db_get_int(imp, 0, "has_header") != 0,
         .row_no = ts_db_get_int(imp, 0, "rows_done"),
         .custom = contacts_import_custom_load(r, m->kind),
+        .batch = contacts_import_batch(r, m->kind),
     };
-    if (j.custom == NULL) {
+    if (j->custom == NULL) {
         fclose(fp);
         cJSON_Delete(cols);
         *err = "the custom field definitions could not be read";
         return TS_ERROR;
     }
+    ts_pool_cleanup_add(r->pool, job_cleanup, j);
     for (size_t i = 0; i < m->n; i++) {
-        j.map_has_type = j.map_has_type || (m->field[i] && strcmp(m->field[i]->path, "type") == 0);
+        j->map_has_type = j->map_has_type || (m->field[i] && strcmp(m->field[i]->path, "type") == 0);
     }
     contacts_csv_reader_t *rd = contacts_csv_reader(fp, &f, offset,
                                                     (long) ts_db_get_int(imp, 0, "resume_line"));
-    int rc = rd ? contacts_csv_read(rd, job_row, &j) : -1;
+    int rc = rd ? contacts_csv_read(rd, job_row, j) : -1;
+    /* The rows read before a reading error are saved too, as when they streamed. */
+    if (rd != NULL && !j->db_failed) {
+        save_rows(j);
+    }
     int out = TS_OK;
-    if (j.db_failed || rd == NULL) {
+    if (j->db_failed || rd == NULL) {
         *err = "a database error in the batch (rolled back; the job retries from the last batch)";
         out = TS_ERROR;
     } else {
@@ -284,8 +432,8 @@ run_batch(ts_request_t *r, const ts_db_result_t *imp, const char **err)
                             " started_at = COALESCE(started_at, NOW()),"
                             " finished_at = IF(? = 'running', NULL, NOW())"
                             " WHERE tenant_id = {tenant} AND id = ?", "siiiiiiissi", status,
-                         j.row_no, (int64_t) j.created, (int64_t) j.updated, (int64_t) j.skipped,
-                         (int64_t) j.invalid, (int64_t) contacts_csv_offset(rd),
+                         j->row_no, (int64_t) j->created, (int64_t) j->updated, (int64_t) j->skipped,
+                         (int64_t) j->invalid, (int64_t) contacts_csv_offset(rd),
                          (int64_t) contacts_csv_line(rd), rc < 0 ? contacts_csv_error(rd) : NULL,
                          status, id);
         if (out == TS_OK && rc == 1) {

@@ -11,4 +11,9 @@
 int contacts_import_save(ts_request_t *r, contacts_import_kind_t k, const cJSON *rec,
                          int64_t update_id, cJSON **fields, int64_t *id_out);
 
+/* A batch writer of new records of kind k (see contacts_batch_add), for one
+ * import batch (CONTACTS_IMPORT_BATCH rows). */
+typedef struct contacts_batch contacts_batch_t;
+contacts_batch_t *contacts_import_batch(ts_request_t *r, contacts_import_kind_t k);
+
 #endif

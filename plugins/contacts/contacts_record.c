@@ -499,36 +499,50 @@ contacts_record_visible(ts_request_t *r, contacts_kind_t kind, int64_t id)
     return res != NULL && ts_db_rows(res) == 1;
 }
 
+/* Normalised keys follow email and phone. */
+static void
+set_norms(save_t *s)
+{
+    bool given;
+    const char *email = new_val(s, "email", &given);
+    if (given) {
+        set_col(s, "email_norm", contacts_norm_email(s->r->pool, email));
+    }
+    const char *phone = new_val(s, "phone", &given);
+    if (given) {
+        set_col(s, "phone_norm", contacts_norm_phone(s->r->pool, phone));
+    }
+}
+
+/* "INSERT INTO <table> (tenant_id, created_by, updated_by[, kind], <s's
+ * columns>" `then` "{tenant}, ?, ?[, ?]", the creator and the kind bound. */
+static void
+insert_head(contacts_q_t *q, const save_t *s, const char *then)
+{
+    bool rel = s->kind == CONTACTS_RELATION;
+    contacts_q_init(q, s->r->pool, rel ? "INSERT INTO relations (tenant_id, created_by, updated_by"
+                                       : "INSERT INTO contacts (tenant_id, created_by, updated_by, kind");
+    for (int i = 0; i < s->ncols; i++) {
+        contacts_q_add(q, ", ");
+        contacts_q_add(q, s->cols[i].col);
+    }
+    contacts_q_add(q, then);
+    contacts_q_argi(q, s->r->user->id);
+    contacts_q_argi(q, s->r->user->id);
+    if (!rel) {
+        contacts_q_bind(q, ", ?", contacts_kind_name(s->kind));
+    }
+}
+
 static int
 write_row(save_t *s)
 {
     ts_request_t *r = s->r;
     const char *table = s->kind == CONTACTS_RELATION ? "relations" : "contacts";
     contacts_q_t q;
-    /* Normalised keys follow email and phone. */
-    bool given;
-    const char *email = new_val(s, "email", &given);
-    if (given) {
-        set_col(s, "email_norm", contacts_norm_email(r->pool, email));
-    }
-    const char *phone = new_val(s, "phone", &given);
-    if (given) {
-        set_col(s, "phone_norm", contacts_norm_phone(r->pool, phone));
-    }
+    set_norms(s);
     if (s->old == NULL) {
-        contacts_q_init(&q, r->pool, s->kind == CONTACTS_RELATION
-                        ? "INSERT INTO relations (tenant_id, created_by, updated_by"
-                        : "INSERT INTO contacts (tenant_id, created_by, updated_by, kind");
-        for (int i = 0; i < s->ncols; i++) {
-            contacts_q_add(&q, ", ");
-            contacts_q_add(&q, s->cols[i].col);
-        }
-        contacts_q_add(&q, ") VALUES ({tenant}, ?, ?");
-        contacts_q_argi(&q, r->user->id);
-        contacts_q_argi(&q, r->user->id);
-        if (s->kind != CONTACTS_RELATION) {
-            contacts_q_bind(&q, ", ?", contacts_kind_name(s->kind));
-        }
+        insert_head(&q, s, ") VALUES ({tenant}, ?, ?");
         for (int i = 0; i < s->ncols; i++) {
             contacts_q_bind(&q, ", ?", s->cols[i].val);
         }
@@ -644,6 +658,28 @@ write_channels(save_t *s, const char *kind, const cJSON *list)
     return TS_OK;
 }
 
+/* An address's ten column values, as the single and the batch writes bind them. */
+static void
+address_values(ts_request_t *r, const cJSON *e, const char *v[8])
+{
+    const cJSON *lat = cJSON_GetObjectItemCaseSensitive(e, "latitude");
+    const cJSON *lon = cJSON_GetObjectItemCaseSensitive(e, "longitude");
+    const char *label = contacts_json_str(e, "label");
+    const char *country = contacts_json_str(e, "country");
+    char *cc = country ? ts_pstrdup(r->pool, country) : NULL;
+    for (char *c = cc; c && *c; c++) {
+        *c = (char) toupper((unsigned char) *c);
+    }
+    v[0] = label ? label : "";
+    v[1] = contacts_json_str(e, "street");
+    v[2] = contacts_json_str(e, "postal_code");
+    v[3] = contacts_json_str(e, "city");
+    v[4] = contacts_json_str(e, "province");
+    v[5] = cc;
+    v[6] = cJSON_IsNumber(lat) ? ts_psprintf(r->pool, "%.6f", lat->valuedouble) : NULL;
+    v[7] = cJSON_IsNumber(lon) ? ts_psprintf(r->pool, "%.6f", lon->valuedouble) : NULL;
+}
+
 static int
 write_addresses(save_t *s)
 {
@@ -656,24 +692,14 @@ write_addresses(save_t *s)
     }
     const cJSON *e;
     cJSON_ArrayForEach(e, s->addresses) {
-        const cJSON *lat = cJSON_GetObjectItemCaseSensitive(e, "latitude");
-        const cJSON *lon = cJSON_GetObjectItemCaseSensitive(e, "longitude");
-        const char *label = contacts_json_str(e, "label");
-        const char *country = contacts_json_str(e, "country");
-        char *cc = country ? ts_pstrdup(r->pool, country) : NULL;
-        for (char *c = cc; c && *c; c++) {
-            *c = (char) toupper((unsigned char) *c);
-        }
+        const char *v[8];
+        address_values(r, e, v);
         if (ts_db_exec(r, "INSERT INTO contact_addresses (tenant_id, contact_id, relation_id, label,"
                           " street, postal_code, city, province, country, latitude, longitude)"
                           " VALUES ({tenant}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "ssssssssss",
                        rel ? NULL : contacts_i64(r->pool, s->id),
-                       rel ? contacts_i64(r->pool, s->id) : NULL, label ? label : "",
-                       contacts_json_str(e, "street"), contacts_json_str(e, "postal_code"),
-                       contacts_json_str(e, "city"), contacts_json_str(e, "province"), cc,
-                       cJSON_IsNumber(lat) ? ts_psprintf(r->pool, "%.6f", lat->valuedouble) : NULL,
-                       cJSON_IsNumber(lon) ? ts_psprintf(r->pool, "%.6f", lon->valuedouble) : NULL)
-            != TS_OK) {
+                       rel ? contacts_i64(r->pool, s->id) : NULL, v[0], v[1], v[2], v[3], v[4],
+                       v[5], v[6], v[7]) != TS_OK) {
             return TS_ERROR;
         }
     }
@@ -757,60 +783,85 @@ write_specials(save_t *s)
     return TS_OK;
 }
 
-int
-contacts_record_save(ts_request_t *r, const char *kindname, const cJSON *in, int64_t id_or_0,
-                     cJSON **fields_err, int64_t *id_out)
+/* Everything before the writes: the old row, the checks, the defaults of a
+ * new record and the changes of its columns. 0, 422 (*fields_err), 404 or
+ * TS_ERROR. */
+static int
+prepare(save_t *s, const char *kindname, const cJSON *in, cJSON **fields_err)
 {
-    save_t s = { .r = r, .kind = contacts_kind_parse(kindname), .id = id_or_0 };
+    ts_request_t *r = s->r;
     *fields_err = NULL;
-    if (s.kind == 0) {
+    if (s->kind == 0) {
         return TS_ERROR;
     }
     if (!cJSON_IsObject(in)) {
         contacts_field_error(fields_err, "body", "a JSON object is required");
         return 422;
     }
-    if (id_or_0 > 0) {
-        s.old = load_row(r, s.kind, id_or_0);
-        if (s.old == NULL) {
+    if (s->id > 0) {
+        s->old = load_row(r, s->kind, s->id);
+        if (s->old == NULL) {
             return TS_ERROR;
         }
-        if (ts_db_rows(s.old) == 0) {
+        if (ts_db_rows(s->old) == 0) {
             return 404;
         }
     }
-    check_input(&s, in);
-    if (s.fields != NULL) {
-        *fields_err = s.fields;
+    check_input(s, in);
+    if (s->fields != NULL) {
+        *fields_err = s->fields;
         return 422;
     }
-    if (s.old == NULL) {
+    if (s->old == NULL) {
         bool given;
-        new_val(&s, "agent_id", &given);
+        new_val(s, "agent_id", &given);
         if (!given) {
             /* Whoever creates a record looks after it until someone assigns it. */
-            set_col(&s, "agent_id", contacts_i64(r->pool, r->user->id));
+            set_col(s, "agent_id", contacts_i64(r->pool, r->user->id));
         }
-        if (strcmp(kindname, "owner_leads") == 0 && new_val(&s, "type", NULL) == NULL) {
-            set_col(&s, "type", "owner");
+        if (strcmp(kindname, "owner_leads") == 0 && new_val(s, "type", NULL) == NULL) {
+            set_col(s, "type", "owner");
         }
     }
-    s.changes = cJSON_CreateObject();
+    s->changes = cJSON_CreateObject();
     /* Only real changes are written and audited. */
     colval_t wanted[MAX_COLS];
-    int nwanted = s.ncols;
-    memcpy(wanted, s.cols, sizeof(wanted));
-    s.ncols = 0;
+    int nwanted = s->ncols;
+    memcpy(wanted, s->cols, sizeof(wanted));
+    s->ncols = 0;
     for (int i = 0; i < nwanted; i++) {
-        const char *o = old_val(&s, wanted[i].col);
-        if (s.old == NULL || !same(o, wanted[i].val)) {
-            set_col(&s, wanted[i].col, wanted[i].val);
-            if (strcmp(wanted[i].col, "preferences") != 0 || s.old != NULL) {
-                change(&s, wanted[i].col, str_or_null(o), str_or_null(wanted[i].val));
+        const char *o = old_val(s, wanted[i].col);
+        if (s->old == NULL || !same(o, wanted[i].val)) {
+            set_col(s, wanted[i].col, wanted[i].val);
+            if (strcmp(wanted[i].col, "preferences") != 0 || s->old != NULL) {
+                change(s, wanted[i].col, str_or_null(o), str_or_null(wanted[i].val));
             }
         }
     }
-    int rc = TS_OK;
+    return 0;
+}
+
+static void
+emit_saved(save_t *s)
+{
+    cJSON *ev = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ev, "id", (double) s->id);
+    cJSON_AddStringToObject(ev, "kind", contacts_kind_name(s->kind));
+    cJSON_AddItemToObject(ev, "changes", cJSON_Duplicate(s->changes, 1));
+    ts_event_emit(s->r, ts_psprintf(s->r->pool, "%s.%s", contacts_kind_name(s->kind),
+                                    s->old ? "updated" : "created"), ev);
+}
+
+int
+contacts_record_save(ts_request_t *r, const char *kindname, const cJSON *in, int64_t id_or_0,
+                     cJSON **fields_err, int64_t *id_out)
+{
+    save_t s = { .r = r, .kind = contacts_kind_parse(kindname), .id = id_or_0 };
+    int rc = prepare(&s, kindname, in, fields_err);
+    if (rc != 0) {
+        cJSON_Delete(s.changes);
+        return rc;
+    }
     if (s.old == NULL || s.ncols > 0) {
         rc = write_row(&s);
     }
@@ -818,15 +869,10 @@ contacts_record_save(ts_request_t *r, const char *kindname, const cJSON *in, int
         rc = write_specials(&s);
     }
     if (rc == TS_OK && cJSON_GetArraySize(s.changes) > 0) {
-        const char *entity = contacts_kind_entity(s.kind);
-        rc = ts_audit(r, entity, s.id, s.old ? "update" : "create", s.changes);
+        rc = ts_audit(r, contacts_kind_entity(s.kind), s.id, s.old ? "update" : "create",
+                      s.changes);
         if (rc == TS_OK) {
-            cJSON *ev = cJSON_CreateObject();
-            cJSON_AddNumberToObject(ev, "id", (double) s.id);
-            cJSON_AddStringToObject(ev, "kind", contacts_kind_name(s.kind));
-            cJSON_AddItemToObject(ev, "changes", cJSON_Duplicate(s.changes, 1));
-            ts_event_emit(r, ts_psprintf(r->pool, "%s.%s", contacts_kind_name(s.kind),
-                                         s.old ? "updated" : "created"), ev);
+            emit_saved(&s);
         }
     }
     cJSON_Delete(s.changes);
@@ -835,6 +881,297 @@ contacts_record_save(ts_request_t *r, const char *kindname, const cJSON *in, int
     }
     *id_out = s.id;
     return 0;
+}
+
+/* ---- new records written together (the CSV import) ---- */
+
+#define ADDRESS_TABLE \
+    "JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, id BIGINT PATH '$[0]', label LONGTEXT" \
+    " PATH '$[1]', street LONGTEXT PATH '$[2]', pc LONGTEXT PATH '$[3]', city LONGTEXT PATH" \
+    " '$[4]', prov LONGTEXT PATH '$[5]', cc LONGTEXT PATH '$[6]', lat VARCHAR(32) PATH '$[7]'," \
+    " lon VARCHAR(32) PATH '$[8]')) AS j ORDER BY j.n"
+
+struct contacts_batch {
+    ts_request_t *r;
+    const char   *kindname;
+    contacts_kind_t kind;
+    save_t      **rows;
+    int           n, max;
+};
+
+static void
+batch_cleanup(void *p)
+{
+    contacts_batch_t *b = p;
+    for (int i = 0; i < b->n; i++) {
+        cJSON_Delete(b->rows[i]->changes);
+    }
+    b->n = 0;
+}
+
+contacts_batch_t *
+contacts_batch_new(ts_request_t *r, const char *kindname, int max)
+{
+    contacts_batch_t *b = ts_pcalloc(r->pool, sizeof(*b));
+    b->r = r;
+    b->kindname = kindname;
+    b->kind = contacts_kind_parse(kindname);
+    b->max = max;
+    b->rows = ts_pcalloc(r->pool, sizeof(*b->rows) * (size_t) max);
+    ts_pool_cleanup_add(r->pool, batch_cleanup, b);
+    return b;
+}
+
+int
+contacts_batch_count(const contacts_batch_t *b)
+{
+    return b->n;
+}
+
+int
+contacts_batch_add(contacts_batch_t *b, const cJSON *in, cJSON **fields_err)
+{
+    if (b->n == b->max) {
+        return TS_ERROR;
+    }
+    save_t *s = ts_pcalloc(b->r->pool, sizeof(*s));
+    *s = (save_t) { .r = b->r, .kind = b->kind };
+    int rc = prepare(s, b->kindname, in, fields_err);
+    if (rc != 0) {
+        cJSON_Delete(s->changes);
+        return rc;
+    }
+    /* Channels, roles, consents and persons keep the one-by-one save. */
+    if (s->roles || s->emails || s->phones || s->consents || s->persons) {
+        cJSON_Delete(s->changes);
+        return TS_DECLINED;
+    }
+    set_norms(s);
+    b->rows[b->n++] = s;
+    return 0;
+}
+
+/* The columns of row i as a signature, to group rows that insert alike. */
+static const char *
+cols_signature(ts_pool_t *p, const save_t *s)
+{
+    const char *sig = "";
+    for (int i = 0; i < s->ncols; i++) {
+        sig = ts_psprintf(p, "%s,%s", sig, s->cols[i].col);
+    }
+    return sig;
+}
+
+/* Rows [from, to) with the columns of rows[from]: one INSERT ... SELECT from
+ * one bound JSON document, in order, so the ids are consecutive (the
+ * statement holds the table's auto-increment lock). */
+static int
+batch_insert(contacts_batch_t *b, save_t **rows, int n)
+{
+    ts_request_t *r = b->r;
+    const save_t *f = rows[0];
+    contacts_q_t q;
+    insert_head(&q, f, ") SELECT {tenant}, ?, ?");
+    for (int i = 0; i < f->ncols; i++) {
+        contacts_q_add(&q, ts_psprintf(r->pool, ", j.c%d", i));
+    }
+    contacts_q_add(&q, " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY");
+    for (int i = 0; i < f->ncols; i++) {
+        contacts_q_add(&q, ts_psprintf(r->pool, ", c%d LONGTEXT PATH '$[%d]'", i, i));
+    }
+    cJSON *doc = cJSON_CreateArray();
+    for (int k = 0; k < n; k++) {
+        cJSON *row = cJSON_CreateArray();
+        for (int i = 0; i < rows[k]->ncols; i++) {
+            const char *v = rows[k]->cols[i].val;
+            cJSON_AddItemToArray(row, v ? cJSON_CreateString(v) : cJSON_CreateNull());
+        }
+        cJSON_AddItemToArray(doc, row);
+    }
+    char *text = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    contacts_q_bind(&q, ")) AS j ORDER BY j.n", ts_pstrdup(r->pool, text ? text : "[]"));
+    cJSON_free(text);
+    if (contacts_q_exec(r, &q) != TS_OK) {
+        return TS_ERROR;
+    }
+    if (ts_db_affected(r) != n) {
+        ts_log_error("batch insert: %lld rows written of %d", ts_db_affected(r), n);
+        return TS_ERROR;
+    }
+    int64_t first = ts_db_insert_id(r);
+    for (int k = 0; k < n; k++) {
+        rows[k]->id = first + k;
+    }
+    return TS_OK;
+}
+
+/* A batch document as pool text (the document is freed); NULL when empty. */
+static const char *
+doc_text(ts_pool_t *p, cJSON *doc)
+{
+    if (cJSON_GetArraySize(doc) == 0) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    char *tmp = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    const char *text = ts_pstrdup(p, tmp ? tmp : "[]");
+    cJSON_free(tmp);
+    return text;
+}
+
+/* The batch's tags in one statement, then read back (for the audit) in one. */
+static int
+batch_tags(contacts_batch_t *b)
+{
+    ts_request_t *r = b->r;
+    const char *entity = contacts_kind_entity(b->kind);
+    cJSON *doc = cJSON_CreateArray();
+    for (int k = 0; k < b->n; k++) {
+        if (cJSON_GetArraySize(b->rows[k]->tags) > 0) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "id", (double) b->rows[k]->id);
+            cJSON_AddItemToObject(o, "tags", cJSON_Duplicate(b->rows[k]->tags, 1));
+            cJSON_AddItemToArray(doc, o);
+        }
+    }
+    const char *text = doc_text(r->pool, doc);
+    if (text == NULL) {
+        return TS_OK;
+    }
+    if (ts_db_exec(r, "INSERT IGNORE INTO tags (tenant_id, entity, entity_id, tag) SELECT {tenant},"
+                      " ?, j.id, j.v FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$.id',"
+                      " NESTED PATH '$.tags[*]' COLUMNS (n FOR ORDINALITY, v VARCHAR(64) PATH"
+                      " '$'))) j WHERE j.v IS NOT NULL ORDER BY j.id, j.n", "ss", entity, text)
+        != TS_OK) {
+        return TS_ERROR;
+    }
+    ts_db_result_t *t = ts_db_query(r, "SELECT entity_id, tag FROM tags WHERE tenant_id = {tenant}"
+                                       " AND entity = ? AND entity_id BETWEEN ? AND ? ORDER BY"
+                                       " entity_id, tag", "sii", entity, b->rows[0]->id,
+                                    b->rows[b->n - 1]->id);
+    if (t == NULL) {
+        return TS_ERROR;
+    }
+    size_t ti = 0;
+    for (int k = 0; k < b->n; k++) {
+        save_t *s = b->rows[k];
+        cJSON *after = cJSON_CreateArray();
+        for (; ti < ts_db_rows(t) && ts_db_get_int(t, ti, "entity_id") <= s->id; ti++) {
+            if (ts_db_get_int(t, ti, "entity_id") == s->id) {
+                cJSON_AddItemToArray(after, cJSON_CreateString(ts_db_get(t, ti, "tag")));
+            }
+        }
+        if (cJSON_GetArraySize(after) > 0) {
+            change(s, "tags", cJSON_CreateArray(), after);
+        } else {
+            cJSON_Delete(after);
+        }
+    }
+    return TS_OK;
+}
+
+static int
+batch_addresses(contacts_batch_t *b)
+{
+    ts_request_t *r = b->r;
+    bool rel = b->kind == CONTACTS_RELATION;
+    cJSON *doc = cJSON_CreateArray();
+    for (int k = 0; k < b->n; k++) {
+        save_t *s = b->rows[k];
+        if (s->addresses == NULL) {
+            continue;
+        }
+        const cJSON *e;
+        cJSON_ArrayForEach(e, s->addresses) {
+            const char *v[8];
+            address_values(r, e, v);
+            cJSON *row = cJSON_CreateArray();
+            cJSON_AddItemToArray(row, cJSON_CreateNumber((double) s->id));
+            for (int i = 0; i < 8; i++) {
+                cJSON_AddItemToArray(row, v[i] ? cJSON_CreateString(v[i]) : cJSON_CreateNull());
+            }
+            cJSON_AddItemToArray(doc, row);
+        }
+        change(s, "addresses", cJSON_CreateNull(), cJSON_Duplicate(s->addresses, 1));
+    }
+    const char *text = doc_text(r->pool, doc);
+    if (text == NULL) {
+        return TS_OK;
+    }
+    return ts_db_exec(r, rel
+        ? "INSERT INTO contact_addresses (tenant_id, contact_id, relation_id, label, street,"
+          " postal_code, city, province, country, latitude, longitude) SELECT {tenant}, NULL, j.id,"
+          " j.label, j.street, j.pc, j.city, j.prov, j.cc, j.lat, j.lon FROM " ADDRESS_TABLE
+        : "INSERT INTO contact_addresses (tenant_id, contact_id, relation_id, label, street,"
+          " postal_code, city, province, country, latitude, longitude) SELECT {tenant}, j.id, NULL,"
+          " j.label, j.street, j.pc, j.city, j.prov, j.cc, j.lat, j.lon FROM " ADDRESS_TABLE,
+        "s", text);
+}
+
+int
+contacts_batch_flush(contacts_batch_t *b)
+{
+    if (b->n == 0) {
+        return TS_OK;
+    }
+    ts_request_t *r = b->r;
+    int rc = TS_OK;
+    /* Rows of the same columns go in one statement; in file order within it. */
+    bool *done = ts_pcalloc(r->pool, sizeof(bool) * (size_t) b->n);
+    save_t **group = ts_pcalloc(r->pool, sizeof(*group) * (size_t) b->n);
+    for (int k = 0; k < b->n && rc == TS_OK; k++) {
+        if (done[k]) {
+            continue;
+        }
+        const char *sig = cols_signature(r->pool, b->rows[k]);
+        int g = 0;
+        for (int m = k; m < b->n; m++) {
+            if (!done[m] && strcmp(cols_signature(r->pool, b->rows[m]), sig) == 0) {
+                group[g++] = b->rows[m];
+                done[m] = true;
+            }
+        }
+        rc = batch_insert(b, group, g);
+    }
+    /* Ids ascend with the rows of each group, not across groups: sort by id. */
+    for (int k = 1; k < b->n; k++) {
+        save_t *s = b->rows[k];
+        int m = k;
+        for (; m > 0 && b->rows[m - 1]->id > s->id; m--) {
+            b->rows[m] = b->rows[m - 1];
+        }
+        b->rows[m] = s;
+    }
+    if (rc == TS_OK) {
+        rc = batch_tags(b);
+    }
+    if (rc == TS_OK) {
+        rc = batch_addresses(b);
+    }
+    cJSON *audit = cJSON_CreateArray();
+    for (int k = 0; k < b->n && rc == TS_OK; k++) {
+        if (cJSON_GetArraySize(b->rows[k]->changes) > 0) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "id", (double) b->rows[k]->id);
+            char *text = cJSON_PrintUnformatted(b->rows[k]->changes);
+            cJSON_AddStringToObject(o, "changes", text ? text : "{}");
+            cJSON_free(text);
+            cJSON_AddItemToArray(audit, o);
+        }
+    }
+    if (rc == TS_OK) {
+        rc = ts_audit_batch(r, contacts_kind_entity(b->kind), "create", audit);
+    }
+    cJSON_Delete(audit);
+    for (int k = 0; k < b->n && rc == TS_OK; k++) {
+        if (cJSON_GetArraySize(b->rows[k]->changes) > 0) {
+            emit_saved(b->rows[k]);
+        }
+    }
+    batch_cleanup(b);
+    return rc;
 }
 
 /* ---- the record as JSON ---- */
@@ -1020,6 +1357,28 @@ contacts_duplicates(ts_request_t *r, contacts_kind_t kind, const char *email, co
         cJSON_AddItemToArray(a, d);
     }
     return a;
+}
+
+/* Each key is looked up on its own index by a dependent subquery: joined to
+ * the JSON table, the optimizer weighs those lookups by the index statistics,
+ * which lag behind a table an import is filling, and scans the tenant. */
+#define KEYS_TABLE "JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(254) PATH '$')) j"
+#define HOLDS(table, col) \
+    " (SELECT 1 FROM " table " t WHERE t.tenant_id = {tenant} AND t." col " = j.k" \
+    " COLLATE utf8mb4_unicode_ci LIMIT 1)"
+
+ts_db_result_t *
+contacts_duplicate_keys(ts_request_t *r, contacts_kind_t kind, const char *keys)
+{
+    if (kind == CONTACTS_RELATION) {
+        return ts_db_query(r, "SELECT j.k FROM " KEYS_TABLE " WHERE" HOLDS("relations", "email_norm")
+                              " OR" HOLDS("relations", "phone_norm"), "s", keys);
+    }
+    return ts_db_query(r, "SELECT j.k FROM " KEYS_TABLE " WHERE" HOLDS("contacts", "email_norm")
+                          " OR" HOLDS("contacts", "phone_norm") " OR (SELECT 1 FROM"
+                          " contact_channels t WHERE t.tenant_id = {tenant} AND t.kind IN"
+                          " ('email', 'phone') AND t.value_norm = j.k COLLATE utf8mb4_unicode_ci"
+                          " LIMIT 1)", "s", keys);
 }
 
 int64_t

@@ -171,9 +171,13 @@ cJSON      *ts_db_rows_json(ts_request_t *r, const ts_db_result_t *res);
 int ts_event_emit(ts_request_t *r, const char *event, cJSON *payload);  /* takes payload */
 int ts_audit(ts_request_t *r, const char *entity, int64_t entity_id, const char *action,
              const cJSON *changes);
-/* Many audit rows in one statement: items is [{"id": entity id, "changes": {...}}, ...]. */
+/* Many audit rows in one statement, in the order of items: [{"id": entity id,
+ * "changes": {...} or the changes already as JSON text}, ...]. */
 int ts_audit_batch(ts_request_t *r, const char *entity, const char *action, const cJSON *items);
 int ts_job_enqueue(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s);
+/* The same, unless a job of this kind is already queued (not yet taken) for
+ * the tenant: one waiting run serves every caller until the runner takes it. */
+int ts_job_enqueue_once(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s);
 /* A periodic job of the tenant; cron is "min hour day month weekday" (UTC). */
 int ts_job_schedule(ts_request_t *r, const char *name, const char *kind, const char *cron,
                     const cJSON *payload);
@@ -214,7 +218,9 @@ int ts_resp_storage_file(ts_request_t *r, const char *rel, const char *content_t
  * info_request, inbound_contact. Emits signal.recorded; the lead is rescored
  * by the job runner after the commit. */
 int ts_signal_record(ts_request_t *r, int64_t contact_id, const char *kind, const cJSON *meta);
-/* Queues a rescoring of one lead with the tenant's active scorer. */
+/* Queues a rescoring of one lead with the tenant's active scorer: the lead
+ * waits in rescore_pending (once, however often it is named) and the
+ * tenant's single lead.rescore drain job scores the waiting leads in batches. */
 int ts_lead_rescore_later(ts_request_t *r, int64_t lead_id);
 
 /* Custom fields of a record kind ("lead", "contact", "relation", "property",

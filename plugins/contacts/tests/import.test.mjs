@@ -436,6 +436,48 @@ describe('running the import', () => {
     const bad = await call(t.token, 'POST', '/api/v1/imports/mappings', { kind: 'leads', name: 'x', mapping: { a: 'nope' } });
     assert.equal(bad.status, 422);
   });
+
+  test('new records are written a batch at a time with their tags, address, audit entry and event; rescoring is coalesced', async () => {
+    const b = newTenant('batch');
+    const tag = randomBytes(3).toString('hex');
+    const rows = ['first_name,last_name,email,phone,tags,address.city'];
+    for (let i = 0; i < 620; i++) {
+      // Every third row without a phone: rows of two column sets in one batch.
+      rows.push(`B${i},Batch,b${i}.${tag}@example.com,${i % 3 ? `+34 61${String(i).padStart(7, '0')}` : ''},"x, y",Jávea`);
+    }
+    // Row 11 repeats row 3's email (the same batch): a duplicate of the record row 3 creates.
+    rows.splice(11, 0, `Again,Batch,b2.${tag}@example.com,,,`);
+    const up = await upload(b.token, 'leads', rows.join('\n') + '\n');
+    await call(b.token, 'POST', `/api/v1/imports/${up.json.data.id}/run`, { duplicates: 'skip' });
+    const d = await waitDone(b.token, up.json.data.id);
+    assert.equal(d.status, 'done', JSON.stringify(d));
+    assert.deepEqual({ ...d.report, url: undefined }, { created: 620, updated: 0, skipped: 1, invalid: 0, url: undefined });
+    const first = sql(`SELECT id FROM contacts WHERE tenant_id = ${b.id} AND email = 'b2.${tag}@example.com'`);
+    const rep = await fetch(`${BASE}${d.report.url}`, { headers: { Authorization: `Bearer ${b.token}` } });
+    assert.match(await rep.text(), new RegExp(`"11","12","skipped","${first}","","a duplicate of record ${first} `));
+    const ids = sql(`SELECT id FROM contacts WHERE tenant_id = ${b.id} AND email LIKE '%.${tag}@example.com'`).split('\n');
+    assert.equal(ids.length, 620);
+    assert.equal(count(b, `email LIKE '%.${tag}@example.com' AND email_norm = LOWER(email)`), 620, 'the normalised keys are written');
+    assert.equal(count(b, `email LIKE '%.${tag}@example.com' AND phone IS NULL`), 207);
+    assert.equal(count(b, `email LIKE '%.${tag}@example.com' AND currency = 'EUR' AND agent_id IS NOT NULL`), 620,
+      'columns a row does not set keep their defaults');
+    assert.equal(sql(`SELECT COUNT(*) FROM tags WHERE tenant_id = ${b.id} AND entity = 'contact' AND tag IN ('x', 'y')`), '1240');
+    assert.equal(sql(`SELECT COUNT(*) FROM contact_addresses WHERE tenant_id = ${b.id} AND city = 'Jávea'`), '620');
+    const audit = sql(`SELECT changes FROM audit_log WHERE tenant_id = ${b.id} AND entity = 'contact' AND action = 'create'
+      AND entity_id = ${ids[0]}`);
+    const ch = JSON.parse(audit);
+    assert.deepEqual(ch.tags, [[], ['x', 'y']]);
+    assert.deepEqual(ch.addresses, [null, [{ city: 'Jávea' }]]);
+    assert.deepEqual(ch.first_name, [null, 'B0']);
+    assert.equal(sql(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${b.id} AND entity = 'contact' AND action = 'create'`), '620');
+    // Each lead.created asks for a rescoring: one drain per batch, each lead scored once.
+    await waitFor(() => sql(`SELECT COUNT(*) FROM rescore_pending WHERE tenant_id = ${b.id}`) === '0'
+      && sql(`SELECT COUNT(*) FROM jobs WHERE tenant_id = ${b.id} AND kind = 'lead.rescore' AND status <> 'done'`) === '0',
+      { timeout: 60000, what: 'the drains' });
+    assert.equal(sql(`SELECT COUNT(DISTINCT contact_id), COUNT(*) FROM score_history WHERE tenant_id = ${b.id}`), '620\t620');
+    const drains = Number(sql(`SELECT COUNT(*) FROM jobs WHERE tenant_id = ${b.id} AND kind = 'lead.rescore'`));
+    assert.ok(drains >= 1 && drains <= 4, `${drains} rescore jobs for two batches`);
+  });
 });
 
 describe('access', () => {
