@@ -284,6 +284,7 @@ void ts_lua_rescore_flush(ts_request_t *r);
 void ts_events_reset(void);
 void ts_jobs_reset(void);
 void ts_cli_reset(void);
+void ts_view_checks_reset(void);
 ts_cli_fn_t ts_cli_find(int argc, char **argv, int *nwords);
 void ts_cli_usage(FILE *out);
 int ts_job_runner_loop(volatile int *stop);

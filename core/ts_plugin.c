@@ -170,6 +170,7 @@ reset_tables(void)
     ts_events_reset();
     ts_jobs_reset();
     ts_cli_reset();
+    ts_view_checks_reset();
 }
 
 /* Loads the configured plugins. A refused init leaves no routes behind: the

@@ -1,4 +1,5 @@
-/* Plugin-facing additions: commands plugins add to the tesoro CLI ("feed import"). */
+/* Plugin-facing additions: commands plugins add to the tesoro CLI ("feed import"), and the
+ * checks of saved views' filters that the plugin serving a list registers. */
 #include <stdlib.h>
 #include <string.h>
 #include "ts_core.h"
@@ -80,4 +81,54 @@ ts_cli_reset(void)
         free(cmds[i].usage);
     }
     ncmds = 0;
+}
+
+#define MAX_VIEW_CHECKS 16
+
+typedef struct {
+    char               *list;
+    ts_view_check_fn_t  fn;
+} view_check_t;
+
+static view_check_t checks[MAX_VIEW_CHECKS];
+static int nchecks;
+
+int
+ts_view_check_register(ts_plugin_ctx_t *ctx, const char *list, ts_view_check_fn_t fn)
+{
+    if (!ctx->in_init || nchecks == MAX_VIEW_CHECKS || list == NULL || *list == '\0' || fn == NULL) {
+        ts_log_error("%s: view check for '%s' refused (outside init or table full)", ctx->name,
+                     list ? list : "");
+        return TS_ERROR;
+    }
+    for (int i = 0; i < nchecks; i++) {
+        if (strcmp(checks[i].list, list) == 0) {
+            ts_log_error("%s: a view check for '%s' is registered already", ctx->name, list);
+            return TS_ERROR;
+        }
+    }
+    checks[nchecks++] = (view_check_t) { strdup(list), fn };
+    return TS_OK;
+}
+
+bool
+ts_view_check(ts_request_t *r, const char *list, const cJSON *filters, const char *sort,
+              cJSON **fields)
+{
+    for (int i = 0; list != NULL && i < nchecks; i++) {
+        if (strcmp(checks[i].list, list) == 0) {
+            checks[i].fn(r, filters, sort, fields);
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+ts_view_checks_reset(void)
+{
+    for (int i = 0; i < nchecks; i++) {
+        free(checks[i].list);
+    }
+    nchecks = 0;
 }

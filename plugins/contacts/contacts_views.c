@@ -71,7 +71,8 @@ views_show(ts_request_t *r)
 }
 
 /* Checks the body; for the lists this plugin serves, also the filters and
- * sort, by building the list's query from them. */
+ * sort, by building the list's query from them; for the others, by the check
+ * their plugin registered. */
 static cJSON *
 check_view(ts_request_t *r, const cJSON *in, const char *list_before, bool create)
 {
@@ -149,6 +150,9 @@ check_view(ts_request_t *r, const cJSON *in, const char *list_before, bool creat
                 contacts_field_error(&fields, "sort", "cannot be checked");
             }
         }
+    } else if (fields == NULL && (filters || sort)) {
+        /* The other lists: the check their plugin registered (ts_view_check_register). */
+        ts_view_check(r, lname, filters, cJSON_GetStringValue(sort), &fields);
     }
     return fields;
 }

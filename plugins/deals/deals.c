@@ -35,6 +35,7 @@ static const struct {
     { TS_GET, "/deals/{id}", deals_page_show, TS_ROUTE_HTML, TS_ROLE_VIEWER },
     { TS_POST, "/deals/{id}/stage", deals_page_stage, TS_ROUTE_HTML, TS_ROLE_AGENT },
     { TS_POST, "/deals/{id}/custom", deals_page_custom, TS_ROUTE_HTML, TS_ROLE_AGENT },
+    { TS_POST, "/deals/{id}/properties", deals_page_link_property, TS_ROUTE_HTML, TS_ROLE_AGENT },
     { TS_POST, "/deals/{id}/activities", deals_page_activity, TS_ROUTE_HTML, TS_ROLE_AGENT },
 };
 
@@ -46,6 +47,9 @@ deals_init(ts_plugin_ctx_t *ctx)
                             routes[i].flags, routes[i].role) != TS_OK) {
             return TS_ERROR;
         }
+    }
+    if (ts_view_check_register(ctx, "deals", deals_view_check) != TS_OK) {
+        return TS_ERROR;
     }
     return deals_totals_init(ctx);
 }

@@ -107,6 +107,9 @@ int deals_settings_show(ts_request_t *r);
 int deals_settings_patch(ts_request_t *r);
 int deals_funnel(ts_request_t *r);
 int deals_matches(ts_request_t *r);
+/* The matching properties of a buy or rent deal, at most limit (deals_matches.c): a JSON
+ * list to delete, NULL on a database error. */
+cJSON *deals_match_list(ts_request_t *r, const deals_head_t *d, long limit);
 int deals_activities(ts_request_t *r);
 int deals_activity_create(ts_request_t *r);
 
@@ -130,6 +133,8 @@ int deals_query_parse(ts_request_t *r, deals_query_t *q, cJSON **fields);
 /* The checks of deals_query_parse on filters and a sort given otherwise (a
  * view being saved): TS_OK or TS_DECLINED with *fields. */
 int deals_query_check(ts_request_t *r, deals_query_t *q, cJSON **fields);
+/* A saved view's filters and sort, for POST /api/v1/views (ts_view_check_fn_t). */
+void deals_view_check(ts_request_t *r, const cJSON *filters, const char *sort, cJSON **fields);
 ts_db_result_t *deals_query_rows(ts_request_t *r, const deals_query_t *q, long long *total,
                                  const char **next_cursor);
 

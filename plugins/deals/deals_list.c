@@ -224,6 +224,38 @@ deals_query_check(ts_request_t *r, deals_query_t *q, cJSON **fields)
     return *fields ? TS_DECLINED : TS_OK;
 }
 
+/* The check of a deals view saved through /api/v1/views (registered with
+ * ts_view_check_register): its filters and sort as ?view= will read them. */
+void
+deals_view_check(ts_request_t *r, const cJSON *filters, const char *sort, cJSON **fields)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, filters) {
+        bool known = false;
+        for (int i = 0; i < DQ_N && !known; i++) {
+            known = strcmp(e->string, deals_filter_names[i]) == 0;
+        }
+        if (!known) {
+            deals_field(fields, ts_psprintf(r->pool, "filters.%s", e->string), "unknown filter");
+        }
+    }
+    deals_query_t q;
+    memset(&q, 0, sizeof(q));
+    for (int i = 0; i < DQ_N; i++) {
+        const char *s = view_value(r, filters, deals_filter_names[i]);
+        q.raw[i] = s;
+        q.v[i] = s != NULL && *s != '\0' ? s : NULL;
+    }
+    q.sort = sort != NULL && *sort != '\0' ? sort : "-id";
+    cJSON *bad = NULL;
+    deals_query_check(r, &q, &bad);
+    cJSON_ArrayForEach(e, bad) {
+        deals_field(fields, strcmp(e->string, "sort") == 0 ? "sort"
+                    : ts_psprintf(r->pool, "filters.%s", e->string), e->valuestring);
+    }
+    cJSON_Delete(bad);
+}
+
 int
 deals_query_parse(ts_request_t *r, deals_query_t *q, cJSON **fields)
 {

@@ -1,5 +1,5 @@
 /* The deal page: header with stage and value, the stage form, contacts,
- * properties, the stage history as a timeline, activities and tasks. */
+ * properties, matching properties (deals_page_matches.c), the stage history as a timeline, activities and tasks. */
 #include <string.h>
 #include "deals_ui.h"
 
@@ -122,6 +122,11 @@ render(ts_request_t *r, int64_t id, int status, cJSON *fields)
                                   fields != NULL && ts_req_form(r, "custom_form") != NULL, fields);
     }
     cJSON_Delete(defs);
+    if (deals_page_matches(r, d, deal) != TS_OK) {
+        cJSON_Delete(deal);
+        cJSON_Delete(fields);
+        return TS_ERROR;
+    }
     if (fields != NULL) {
         deals_tpl_errors(r, d, fields);
         if (cJSON_GetObjectItemCaseSensitive(fields, "lost_reason") != NULL) {
@@ -161,6 +166,19 @@ deals_page_outcome(ts_request_t *r, int rc, int64_t id, cJSON *fields)
            : rc == 403 ? deals_page_error(r, 403, "agents change only their own deals") : TS_ERROR;
 }
 
+/* A page form's change: PATCH /api/v1/deals/{id} with {key: value} (value
+ * taken), answered as deals_page_outcome does. */
+int
+deals_page_patch(ts_request_t *r, int64_t id, const char *key, cJSON *value)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddItemToObject(j, key, value);
+    cJSON *fields = NULL;
+    int rc = deals_patch_json(r, id, j, &fields);
+    cJSON_Delete(j);
+    return deals_page_outcome(r, rc, id, fields);
+}
+
 /* POST /deals/{id}/custom: the custom fields form, saved as a PATCH of
  * `custom` (every field the form shows; emptied ones are removed). */
 int
@@ -176,10 +194,5 @@ deals_page_custom(ts_request_t *r)
     }
     cJSON *custom = ts_custom_fields_from_form(r, defs, true);
     cJSON_Delete(defs);
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddItemToObject(j, "custom", custom);
-    cJSON *fields = NULL;
-    int rc = deals_patch_json(r, id, j, &fields);
-    cJSON_Delete(j);
-    return deals_page_outcome(r, rc, id, fields);
+    return deals_page_patch(r, id, "custom", custom);
 }

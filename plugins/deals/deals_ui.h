@@ -27,9 +27,13 @@ int deals_page_settings_save(ts_request_t *r);
 int deals_page_new(ts_request_t *r);
 int deals_page_create(ts_request_t *r);
 int deals_page_show(ts_request_t *r);
+/* The deal page's matching properties (buy and rent deals only), in d. */
+int deals_page_matches(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *deal);
+int deals_page_link_property(ts_request_t *r);
 int deals_page_stage(ts_request_t *r);
 int deals_page_custom(ts_request_t *r);
 int deals_page_outcome(ts_request_t *r, int rc, int64_t id, cJSON *fields);   /* takes fields */
+int deals_page_patch(ts_request_t *r, int64_t id, const char *key, cJSON *value);  /* takes value */
 int deals_page_dashboard(ts_request_t *r);
 int deals_page_activity(ts_request_t *r);
 

@@ -113,7 +113,8 @@ properties_init(ts_plugin_ctx_t *ctx)
     if (ts_event_on(ctx, "property.status_changed", properties_on_status) != TS_OK
         || ts_event_on(ctx, "property.updated", properties_on_update) != TS_OK
         || ts_event_on(ctx, "deal.stage_changed", properties_on_deal_stage) != TS_OK
-        || ts_event_on(ctx, "deal.created", properties_on_deal_created) != TS_OK) {
+        || ts_event_on(ctx, "deal.created", properties_on_deal_created) != TS_OK
+        || ts_view_check_register(ctx, "properties", properties_view_check) != TS_OK) {
         return TS_ERROR;
     }
     return ts_job_register(ctx, "properties.completeness", properties_completeness_job) != TS_OK

@@ -189,6 +189,8 @@ typedef struct {
     bool        desc;
 } properties_page_t;
 int properties_list_query(ts_request_t *r, properties_page_t *pg);
+/* A saved view's filters and sort, for POST /api/v1/views (ts_view_check_fn_t). */
+void properties_view_check(ts_request_t *r, const cJSON *filters, const char *sort, cJSON **fields);
 int properties_lead_matches_json(ts_request_t *r, int64_t lead, cJSON **out);
 int properties_property_matches_json(ts_request_t *r, int64_t id, cJSON **out);
 

@@ -281,6 +281,9 @@ static const sort_t sorts[] = {
     { "id", "p.id", true },
 };
 
+#define SORT_HELP "one of created_at, updated_at, published_at, price, ref, town, status," \
+                  " web_views, lead_count, completeness, built_area, beds, id (prefix - for descending)"
+
 static const sort_t *
 sort_of(const char *v, bool *desc)
 {
@@ -396,6 +399,50 @@ list_item(ts_request_t *r, const ts_db_result_t *res, size_t i)
     " (SELECT d.title FROM property_descriptions d WHERE d.tenant_id = p.tenant_id AND" \
     " d.property_id = p.id ORDER BY d.lang = 'en' DESC, d.lang LIMIT 1) AS title"
 
+/* The check of a properties view saved through /api/v1/views (registered
+ * with ts_view_check_register): its filters and sort as ?view= will read them. */
+void
+properties_view_check(ts_request_t *r, const cJSON *filters, const char *sort, cJSON **fields)
+{
+    static const char *const names[] = {
+        "deleted", "q", "status", "type", "transaction", "town", "area", "province", "price_min",
+        "price_max", "beds_min", "baths_min", "built_area_min", "built_area_max", "agent_id",
+        "owner_id", "project_id", "completeness_max", "completeness_min", "label", "feature",
+        "portal", "published", "display_on_website", "new_build", "incomplete", "has_gps",
+        "mls_check", "missing", NULL };
+    cJSON *errors = cJSON_CreateObject();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, filters) {
+        bool known = false;
+        for (int i = 0; names[i] != NULL && !known; i++) {
+            known = strcmp(e->string, names[i]) == 0;
+        }
+        if (!known) {
+            cJSON_AddStringToObject(errors, e->string, "unknown filter");
+        }
+    }
+    source_t s = { r, filters, false };
+    properties_where_t w;
+    build_where(&s, &w, errors);
+    cJSON_ArrayForEach(e, errors) {
+        const char *name = ts_psprintf(r->pool, "filters.%s", e->string);
+        if (*fields == NULL) {
+            *fields = cJSON_CreateObject();
+        }
+        if (cJSON_GetObjectItemCaseSensitive(*fields, name) == NULL) {
+            cJSON_AddStringToObject(*fields, name, e->valuestring);
+        }
+    }
+    cJSON_Delete(errors);
+    bool desc;
+    if (sort != NULL && sort_of(sort, &desc) == NULL) {
+        if (*fields == NULL) {
+            *fields = cJSON_CreateObject();
+        }
+        cJSON_AddStringToObject(*fields, "sort", SORT_HELP);
+    }
+}
+
 /* The page of the list the query asks for: TS_OK with pg filled, or the
  * status already answered (a bad filter, an unknown view). */
 int
@@ -419,9 +466,7 @@ properties_list_query(ts_request_t *r, properties_page_t *pg)
     bool desc;
     const sort_t *sort = sort_of(sortv, &desc);
     if (sort == NULL) {
-        cJSON_AddStringToObject(errors, "sort", "one of created_at, updated_at, published_at,"
-                                " price, ref, town, status, web_views, lead_count, completeness,"
-                                " built_area, beds, id (prefix - for descending)");
+        cJSON_AddStringToObject(errors, "sort", SORT_HELP);
         sort = &sorts[0];
     }
     properties_where_t w;

@@ -1,7 +1,8 @@
 // A lead converted with "and create a deal" in a real browser: the lead page
 // converts it, the deal is made from it (main contact, buy or rent from its
 // preferences, the preferences copied) and opened; then the deals list saves
-// its filters as a view, which the view tabs and GET /api/v1/deals?view= apply.
+// its filters as a view, which the view tabs and GET /api/v1/deals?view= apply; a
+// deal from a lead with preferences lists a fitting property and links it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -74,6 +75,42 @@ describe('a lead converted with a deal, and saved views of deals', { timeout: 12
         await page.getByRole('navigation', { name: 'Saved views' }).getByRole('link', { name: 'All deals' }).click();
         await page.waitForURL(url('/deals/list'));
         assert.ok(await page.locator('table.list tbody tr').count() >= 1);
+        assert.equal(b.errors.length, 0, b.errors.join('\n'));
+    });
+
+    test('the deal from a lead lists a fitting property among its matches, and links it to the deal', async () => {
+        const town = `Tormos ${suffix}`;
+        const fit = await api('POST', '/api/v1/properties', { type: 'villa', transaction: 'sale', status: 'active',
+            town, price: 42000000, beds: 4 });
+        assert.equal(fit.status, 201, JSON.stringify(fit.json));
+        const small = await api('POST', '/api/v1/properties', { type: 'villa', transaction: 'sale', status: 'active',
+            town, price: 30000000, beds: 2 });
+        assert.equal(small.status, 201, JSON.stringify(small.json));
+        const lead = await api('POST', '/api/v1/leads', { first_name: 'Pau', last_name: `Serra ${suffix}`,
+            type: 'buyer', source: 'website', preferences: { transaction: 'sale', towns: [town],
+                property_types: ['villa'], budget_max: 40000000, bedrooms_min: 3 } });
+        assert.equal(lead.status, 201, JSON.stringify(lead.json));
+        await page.goto(url(`/leads/${lead.json.data.id}`));
+        await page.getByLabel('and create a deal').check();
+        await Promise.all([page.waitForURL(/\/deals\/\d+$/), page.getByRole('button', { name: 'Convert to contact' }).click()]);
+        const id = Number(new URL(page.url()).pathname.split('/').pop());
+        const card = page.getByRole('region', { name: 'Matching properties' });
+        const item = card.locator(`li[data-property="${fit.json.data.id}"]`);
+        await item.waitFor();
+        assert.equal(await card.locator('li').count(), 1, 'the two-bedroom villa does not fit');
+        assert.equal(await item.getByRole('link', { name: fit.json.data.ref }).getAttribute('href'), `/properties/${fit.json.data.id}`);
+        const text = (await item.textContent()).replace(/\s+/g, ' ');
+        assert.match(text, new RegExp(`${town} · [^·]*420,000[^·]* · 4 beds`));
+        assert.match(text, /Fits transaction, bedrooms, type, town or area/);
+        assert.match(text, /stretched: price 5% over the budget/);
+        await page.screenshot({ path: path.join(SHOTS, 'deals-matches.png'), fullPage: true });
+        await Promise.all([page.waitForURL(url(`/deals/${id}`)), item.getByRole('button', { name: 'Link to this deal' }).click()]);
+        await item.getByText('Linked').waitFor();
+        assert.equal(await item.getByRole('button', { name: 'Link to this deal' }).count(), 0);
+        const props = page.getByRole('region', { name: 'Properties', exact: true });
+        assert.equal(await props.getByRole('link', { name: fit.json.data.ref }).count(), 1);
+        const d = await api('GET', `/api/v1/deals/${id}`);
+        assert.deepEqual(d.json.data.properties.map((p) => [p.id, p.primary]), [[fit.json.data.id, true]]);
         assert.equal(b.errors.length, 0, b.errors.join('\n'));
     });
 

@@ -1,4 +1,5 @@
-/* The plugin loader: what it refuses, and that a refusal leaves no trace. */
+/* The plugin loader: what it refuses, and that a refusal leaves no trace;
+ * the per-list checks of saved views. */
 #include <stdlib.h>
 #include <string.h>
 #include "ts_core.h"
@@ -27,9 +28,43 @@ loaded(const char *name)
     return false;
 }
 
+static int checked;
+
+static void
+check_deals(ts_request_t *r, const cJSON *filters, const char *sort, cJSON **fields)
+{
+    (void) r;
+    checked++;
+    if (cJSON_GetObjectItemCaseSensitive(filters, "stage") != NULL || sort != NULL) {
+        *fields = cJSON_CreateObject();
+        cJSON_AddStringToObject(*fields, "filters.stage", "bad");
+    }
+}
+
+static void
+view_checks(void)
+{
+    ts_plugin_ctx_t outside = { "t", NULL, false }, inside = { "t", NULL, true };
+    is_int(ts_view_check_register(&outside, "deals", check_deals), TS_ERROR, "a view check outside init is refused");
+    is_int(ts_view_check_register(&inside, "deals", check_deals), TS_OK, "a view check inside init is kept");
+    is_int(ts_view_check_register(&inside, "deals", check_deals), TS_ERROR, "a second check of one list is refused");
+    cJSON *filters = cJSON_Parse("{\"stage\": \"x\"}"), *fields = NULL;
+    ok(ts_view_check(NULL, "deals", filters, NULL, &fields) && checked == 1, "the list's check runs");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(fields, "filters.stage")), "bad",
+           "its errors come back");
+    cJSON_Delete(fields);
+    fields = NULL;
+    ok(!ts_view_check(NULL, "tasks", filters, NULL, &fields) && fields == NULL && checked == 1,
+       "a list without a check is not checked");
+    cJSON_Delete(filters);
+    ts_view_checks_reset();
+    ok(!ts_view_check(NULL, "deals", NULL, NULL, &fields), "reset forgets the checks");
+}
+
 int
 main(void)
 {
+    view_checks();
     static ts_conf_t conf;
     conf.plugin_dir = PLUGIN_DIR;
     conf.plugins = "needs_good good needs_good bad_abi short_struct wrong_name init_fails "

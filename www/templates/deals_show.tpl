@@ -45,6 +45,14 @@
   <ul class="plain">{{#PROPERTY}}<li><a href="/properties/{{PROPERTY_ID}}">{{PROPERTY_REF}}</a> {{PROPERTY_TOWN}} · {{PRICE_TEXT}} <span class="badge" data-status="{{PROPERTY_STATUS}}">{{PROPERTY_STATUS}}</span>{{#PRIMARY}} <span class="badge info">Primary</span>{{/PRIMARY}}</li>{{/PROPERTY}}</ul>
 </section>
 </div>
+{{#MATCHES}}<section class="card" aria-labelledby="matches-title" id="matches">
+  <div class="card-head"><h2 id="matches-title">Matching properties</h2></div>
+  {{#NO_MATCHES}}<p class="empty muted">No available property fits this deal's search preferences yet.</p>{{/NO_MATCHES}}
+  <ul class="plain matches">{{#MATCH}}<li data-property="{{MATCH_ID}}"><a href="/properties/{{MATCH_ID}}">{{MATCH_REF}}</a> {{MATCH_TOWN}} · {{MATCH_PRICE}} · {{MATCH_BEDS}} beds{{#EXACT}} <span class="badge info">Exact fit</span>{{/EXACT}}{{#LINKED}} <span class="badge">Linked</span>{{/LINKED}}{{#LINK_FORM}}<form method="post" action="/deals/{{DEAL_ID}}/properties" class="inline"><input type="hidden" name="_csrf" value="{{CSRF}}"><input type="hidden" name="property_id" value="{{PROPERTY_ID}}"><button type="submit">Link to this deal</button></form>{{/LINK_FORM}}
+    <span class="muted why">Fits {{WHY}}{{#STRETCHED}} <span class="stretched">· stretched: {{STRETCH_TEXT}}</span>{{/STRETCHED}}</span>
+</li>{{/MATCH}}</ul>
+  {{#MORE_MATCHES}}<p class="muted">Showing the first {{SHOWN}} matches.</p>{{/MORE_MATCHES}}
+</section>{{/MATCHES}}
 <section class="card" aria-labelledby="history-title">
   <div class="card-head"><h2 id="history-title">Stage history</h2></div>
   <ol class="timeline" id="stage-history">

@@ -301,6 +301,18 @@ int ts_fetch(ts_pool_t *p, const ts_fetch_req_t *req, ts_fetch_res_t *res);
 typedef int (*ts_cli_fn_t)(ts_request_t *r, int argc, char **argv, int json);
 int ts_cli_register(ts_plugin_ctx_t *ctx, const char *words, const char *usage, ts_cli_fn_t fn);
 
+/* ---- Checks of saved views' filters, per list (ts_plugin_extra.c) ---- */
+/* The plugin serving a list ("deals", "properties") registers, inside init, the check of a
+ * saved view's filters (a JSON object, or NULL) and sort (or NULL) that POST and PATCH
+ * /api/v1/views run before saving: it adds each error to *fields (creating the object) as
+ * "filters.NAME" or "sort" -> message, and leaves *fields alone when all is well. */
+typedef void (*ts_view_check_fn_t)(ts_request_t *r, const cJSON *filters, const char *sort,
+                                   cJSON **fields);
+int ts_view_check_register(ts_plugin_ctx_t *ctx, const char *list, ts_view_check_fn_t fn);
+/* Runs the check registered for list; false when no plugin registered one. */
+bool ts_view_check(ts_request_t *r, const char *list, const cJSON *filters, const char *sort,
+                   cJSON **fields);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, show } from '../../../tests/api/_http.mjs';
 import { sqlQuote } from '../../../tests/api/_stack.mjs';
-import { agency, db, person } from './_deals.mjs';
+import { agency, db, dealBody, person } from './_deals.mjs';
 
 let A, B;
 
@@ -160,5 +160,79 @@ describe('the pages without JavaScript', () => {
         assert.match(shared.text, /shared: viewers keep personal views only/);
         assert.equal(count(), before, 'nothing refused was saved');
         assert.equal((await post('viewer', { name: 'Mine only' })).status, 303);
+    });
+});
+
+describe('matching properties on the deal page', () => {
+    function listing(t, { town = 'Ondara', price, beds = 2, type = 'apartment', transaction = 'sale' }) {
+        const ref = `M-${Math.random().toString(36).slice(2, 10)}`;
+        const id = Number(db(`INSERT INTO properties (tenant_id, ref, type, transaction, status, town, beds, baths,
+            built_area, price) VALUES (${t.id}, '${ref}', ${sqlQuote(type)}, ${sqlQuote(transaction)}, 'active',
+            ${sqlQuote(town)}, ${beds}, 1, 90, ${price}); SELECT LAST_INSERT_ID();`)[0][0]);
+        return { id, ref };
+    }
+
+    test('the matches say what they fit and what they stretch; the page lists them and links one to the deal', async () => {
+        const lead = await convertedLead(A, { transaction: 'sale', towns: ['Ondara'], property_types: ['apartment'],
+            budget_max: 20000000, bedrooms_min: 2 }, { first_name: 'Pol', last_name: 'Ferrer' });
+        const exact = listing(A.t, { price: 19000000 });
+        const stretched = listing(A.t, { price: 21000000, beds: 3 });
+        listing(A.t, { price: 23000000 });                      // more than 10% over the budget
+        listing(A.t, { price: 19000000, beds: 1 });             // too few bedrooms
+        listing(A.t, { price: 19000000, town: 'Pego' });
+        listing(A.t, { price: 19000000, type: 'villa' });
+        const theirs = listing(B.t, { price: 19000000 });
+        const d = (await A.as('agent')('POST', '/api/v1/deals', { from_lead: lead })).json.data;
+        const m = await A.as('viewer')('GET', `/api/v1/deals/${d.id}/matches`);
+        assert.equal(m.status, 200, show(m));
+        assert.deepEqual(m.json.data.map((p) => [p.id, p.exact, p.linked]), [[exact.id, true, false], [stretched.id, false, false]]);
+        assert.deepEqual(m.json.data[0].fits, ['transaction', 'price', 'beds', 'type', 'place']);
+        assert.deepEqual(m.json.data[0].stretched, {});
+        assert.deepEqual(m.json.data[1].fits, ['transaction', 'beds', 'type', 'place']);
+        assert.deepEqual(m.json.data[1].stretched, { price: 5 });
+
+        const viewer = (await api('GET', `/deals/${d.id}`, { token: A.tokens.viewer })).text;
+        assert.match(viewer, /<h2 id="matches-title">Matching properties<\/h2>/);
+        assert.match(viewer, new RegExp(`<a href="/properties/${exact.id}">${exact.ref}</a> Ondara · [^<]*190,000[^<]* · 2 beds <span class="badge info">Exact fit</span>`));
+        assert.match(viewer, /Fits transaction, budget, bedrooms, type, town or area/);
+        assert.match(viewer, new RegExp(`data-property="${stretched.id}"><a href="/properties/${stretched.id}">${stretched.ref}</a>[^]*?stretched: price 5% over the budget`));
+        assert.doesNotMatch(viewer, /Link to this deal/, 'viewers do not link');
+        const agentPage = (await api('GET', `/deals/${d.id}`, { token: A.tokens.agent })).text;
+        assert.equal(agentPage.match(/>Link to this deal</g).length, 2);
+
+        const post = (form) => api('POST', `/deals/${d.id}/properties`, { token: A.tokens.agent, form });
+        const linked = await post({ property_id: String(stretched.id) });
+        assert.equal(linked.status, 303, show(linked));
+        assert.equal(linked.headers.location, `/deals/${d.id}`);
+        const after = (await A.as('agent')('GET', `/api/v1/deals/${d.id}`)).json.data;
+        assert.deepEqual(after.properties.map((p) => [p.id, p.primary]), [[stretched.id, true]]);
+        const again = await A.as('viewer')('GET', `/api/v1/deals/${d.id}/matches`);
+        assert.deepEqual(again.json.data.map((p) => p.linked), [false, true]);
+        const shown = (await api('GET', `/deals/${d.id}`, { token: A.tokens.agent })).text;
+        assert.match(shown, new RegExp(`data-property="${stretched.id}">[^]*?<span class="badge">Linked</span>`));
+        assert.equal(shown.match(/>Link to this deal</g).length, 1);
+        assert.equal((await post({ property_id: String(exact.id) })).status, 303);
+        assert.deepEqual((await A.as('agent')('GET', `/api/v1/deals/${d.id}`)).json.data.properties
+            .map((p) => [p.id, p.primary]).sort(), [[exact.id, false], [stretched.id, true]].sort());
+
+        for (const bad of [String(theirs.id), 'abc', '']) {
+            const r = await post({ property_id: bad });
+            assert.equal(r.status, 422, show(r));
+            assert.match(r.text, /properties\[2\]\.id: (no such property|a property id is required)/);
+        }
+        assert.equal((await A.as('agent')('GET', `/api/v1/deals/${d.id}`)).json.data.properties.length, 2, 'nothing else linked');
+        const viewerPost = await api('POST', `/deals/${d.id}/properties`, { token: A.tokens.viewer, form: { property_id: String(exact.id) } });
+        assert.equal(viewerPost.status, 403);
+    });
+
+    test('a deal nothing fits shows the empty state; a sell deal has no matches', async () => {
+        const lead = await convertedLead(A, { transaction: 'sale', towns: ['Nowhere at all'] }, { first_name: 'Rut', last_name: 'Pons' });
+        const d = (await A.as('agent')('POST', '/api/v1/deals', { from_lead: lead })).json.data;
+        const html = (await api('GET', `/deals/${d.id}`, { token: A.tokens.viewer })).text;
+        assert.match(html, /No available property fits this deal's search preferences yet/);
+        const sell = (await A.as('agent')('POST', '/api/v1/deals', dealBody(A.t, { type: 'sell' }))).json.data;
+        const sellPage = (await api('GET', `/deals/${sell.id}`, { token: A.tokens.viewer })).text;
+        assert.doesNotMatch(sellPage, /Matching properties/);
+        assert.equal((await A.as('viewer')('GET', `/api/v1/deals/${sell.id}/matches`)).status, 409);
     });
 });

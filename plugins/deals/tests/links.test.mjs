@@ -65,6 +65,31 @@ describe('leads and contacts through the contacts API', () => {
         assert.equal(r.status, 200, show(r));
         assert.deepEqual(r.json.data.map((d) => d.value), [111]);
     });
+
+    test('POST /api/v1/views checks a deals view\'s filters and sort before saving it', async () => {
+        const post = (body) => A.as('agent')('POST', '/api/v1/views', body);
+        const count = () => db(`SELECT COUNT(*) FROM saved_views WHERE tenant_id = ${A.t.id}`)[0][0];
+        const before = count();
+        const bad = await post({ list: 'deals', name: 'Bad', sort: 'colour',
+            filters: { pipeline: 'sideways', stage: ['offer', 'nope'], value_min: 'lots', close_to: '2026-13-01', colour: 'red' } });
+        assert.equal(bad.status, 422, show(bad));
+        const f = bad.json.error.fields;
+        assert.equal(f['filters.pipeline'], 'buyer or owner');
+        assert.equal(f['filters.stage'], 'stage codes separated by commas');
+        assert.equal(f['filters.value_min'], 'a whole number');
+        assert.equal(f['filters.close_to'], 'a date as YYYY-MM-DD');
+        assert.equal(f['filters.colour'], 'unknown filter');
+        assert.match(f.sort, /^one of -id, id, value/);
+        assert.equal(count(), before, 'nothing saved');
+        const good = await post({ list: 'deals', name: 'Big offers', sort: '-value',
+            filters: { pipeline: 'buyer', stage: ['offer', 'knowing_property'], value_min: 200, agent: 'me', status: 'open' } });
+        assert.equal(good.status, 201, show(good));
+        const r = await A.as('agent')('GET', `/api/v1/deals?view=${good.json.data.id}`);
+        assert.equal(r.status, 200, show(r));
+        const patched = await A.as('agent')('PATCH', `/api/v1/views/${good.json.data.id}`, { filters: { status: 'maybe' } });
+        assert.equal(patched.status, 422, show(patched));
+        assert.equal(patched.json.error.fields['filters.status'], 'open, closed or all');
+    });
 });
 
 describe('properties of a deal', () => {

@@ -117,6 +117,33 @@ test('a saved view of the properties list applies its filters and sort', async (
     assert.equal(notMine.status, 404, 'a personal view is its owner\'s');
 });
 
+test('POST /api/v1/views checks a properties view\'s filters and sort before saving it', async () => {
+    const post = (json) => api('POST', '/api/v1/views', { token: w.tok.agent, json });
+    const before = sql(`SELECT COUNT(*) FROM saved_views WHERE tenant_id = ${w.t.id}`);
+    const bad = await post({ list: 'properties', name: 'Bad', sort: 'colour',
+        filters: { transaction: 'barter', price_min: 'cheap', published: 'maybe', colour: 'red' } });
+    assert.equal(bad.status, 422, show(bad));
+    assert.match(bad.json.error.fields['filters.transaction'], /sale, long_term_rent, holiday_rent/);
+    assert.match(bad.json.error.fields['filters.price_min'], /whole number/);
+    assert.equal(bad.json.error.fields['filters.published'], '1 or 0');
+    assert.equal(bad.json.error.fields['filters.colour'], 'unknown filter');
+    assert.match(bad.json.error.fields.sort, /^one of created_at/);
+    const list = await post({ list: 'properties', name: 'Bad list', filters: { missing: ['photos', 'smell'] } });
+    assert.equal(list.status, 422, show(list));
+    assert.match(list.json.error.fields['filters.missing'], /photos, descriptions/);
+    assert.equal(sql(`SELECT COUNT(*) FROM saved_views WHERE tenant_id = ${w.t.id}`), before, 'nothing saved');
+    const good = await post({ list: 'properties', name: 'Big villas', sort: '-price',
+        filters: { type: 'villa', status: ['active', 'sold'], beds_min: 4, published: '0' } });
+    assert.equal(good.status, 201, show(good));
+    const res = await api('GET', `/api/v1/properties?view=${good.json.data.id}`, { token: w.tok.agent });
+    assert.equal(res.status, 200, show(res));
+    assert.deepEqual(res.json.data.map((p) => p.id), [ids.d, ids.a, ids.f]);
+    const patched = await api('PATCH', `/api/v1/views/${good.json.data.id}`,
+        { token: w.tok.agent, json: { filters: { beds_min: -1 } } });
+    assert.equal(patched.status, 422, show(patched));
+    assert.match(patched.json.error.fields['filters.beds_min'], /whole number/);
+});
+
 test('the map gets the filtered properties with coordinates', async () => {
     const res = await api('GET', '/api/v1/properties/map?status=active', { token: w.tok.viewer });
     assert.equal(res.status, 200, show(res));
