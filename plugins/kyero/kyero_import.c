@@ -35,6 +35,7 @@ typedef struct {
      * of listings the tenant had already (kept when their URL stays, in the feed's order) */
     cJSON *descs, *feats, *media, *media_old, *new_feats, *items_rows, *clear_texts, *clear_media;
     cJSON *audit_created, *audit_updated;
+    cJSON *customs;              /* computed custom values: {p: id, c: JSON text} */
     int pending;
     bool custom_fields;          /* the tenant defines property fields: each listing is checked */
     bool db_failed;
@@ -143,6 +144,7 @@ batch_new(import_t *im)
     im->items_rows = cJSON_CreateArray();
     im->clear_texts = cJSON_CreateArray();
     im->clear_media = cJSON_CreateArray();
+    im->customs = cJSON_CreateArray();
     im->pending = 0;
 }
 
@@ -151,7 +153,7 @@ batch_free(import_t *im)
 {
     cJSON *all[] = { im->descs, im->feats, im->media, im->media_old, im->new_feats,
                      im->items_rows, im->clear_texts, im->clear_media, im->audit_created,
-                     im->audit_updated };
+                     im->audit_updated, im->customs };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         cJSON_Delete(all[i]);
     }
@@ -268,6 +270,10 @@ batch_flush(import_t *im)
                      " is_main, position, source_url, fetch_state) SELECT {tenant}, j.p, 'photo',"
                      " j.f, j.m, j.n, j.u, 'pending' FROM JSON_TABLE(?, " MEDIA_COLUMNS ") AS j",
                      im->media) != TS_OK
+        || exec_json(im, "storing computed custom fields",
+                     "UPDATE properties AS p JOIN JSON_TABLE(?, '$[*]' COLUMNS ("
+                     " i BIGINT PATH '$.p', c LONGTEXT PATH '$.c')) AS j ON p.id = j.i"
+                     " SET p.custom = j.c WHERE p.tenant_id = {tenant}", im->customs) != TS_OK
         || ts_audit_batch(im->r, "property", "create", im->audit_created) != TS_OK
         || ts_audit_batch(im->r, "property", "update", im->audit_updated) != TS_OK
         || exec_json_feed(im, "storing the feed's listings",
@@ -638,11 +644,17 @@ custom_fields_check(import_t *im, const kyero_property_t *p, int64_t pid)
         rc = db_fail(im, "checking the custom fields");
     } else if (!cJSON_Compare(values, stored, 1)
                && (cJSON_GetArraySize(values) > 0 || stored != NULL)) {
+        /* Written with the listing's batch. */
         char *text = cJSON_PrintUnformatted(values);
-        rc = text && ts_db_exec(r, "UPDATE properties SET custom = ? WHERE tenant_id = {tenant}"
-                                   " AND id = ?", "si", text, pid) == TS_OK
-             ? TS_OK : db_fail(im, "storing computed custom fields");
-        cJSON_free(text);
+        if (text == NULL) {
+            rc = db_fail(im, "memory for the custom fields");
+        } else {
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddNumberToObject(c, "p", (double) pid);
+            cJSON_AddStringToObject(c, "c", text);
+            cJSON_AddItemToArray(im->customs, c);
+            cJSON_free(text);
+        }
     }
     cJSON_Delete(values);
     cJSON_Delete(stored);
