@@ -754,6 +754,20 @@ ts_db_rollback(ts_request_t *r)
     return rc;
 }
 
+int
+ts_db_savepoint(ts_request_t *r)
+{
+    ts_req_core_t *c = TS_CORE(r);
+    return c->in_tx ? ts_dbc_text(c->db, "SAVEPOINT ts_mark") : TS_ERROR;
+}
+
+int
+ts_db_rollback_to_savepoint(ts_request_t *r)
+{
+    ts_req_core_t *c = TS_CORE(r);
+    return c->in_tx ? ts_dbc_text(c->db, "ROLLBACK TO SAVEPOINT ts_mark") : TS_ERROR;
+}
+
 size_t
 ts_db_rows(const ts_db_result_t *res)
 {

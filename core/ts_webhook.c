@@ -15,8 +15,9 @@ static const char *const EVENTS[] = {
     "lead.created", "lead.updated", "lead.status_changed", "lead.converted", "lead.deleted",
     "lead.temperature_changed", "contact.created", "contact.updated", "contact.deleted",
     "deal.created", "deal.status_changed", "deal.won", "deal.lost", "deal.deleted",
-    "property.created", "property.status_changed", "property.sold", "property.rented",
-    "property.deleted", "property.published", "activity.task_created",
+    "property.created", "property.updated", "property.status_changed", "property.sold",
+    "property.rented", "property.deleted", "property.restored", "property.hard_deleted",
+    "property.published", "property.unpublished", "activity.task_created",
     "activity.task_completed", "activity.note_created", "import.finished", NULL,
 };
 

@@ -35,7 +35,9 @@ typedef struct {
      * of listings the tenant had already (kept when their URL stays, in the feed's order) */
     cJSON *descs, *feats, *media, *media_old, *new_feats, *items_rows, *clear_texts, *clear_media;
     cJSON *audit_created, *audit_updated;
+    cJSON *customs;              /* computed custom values: {p: id, c: JSON text} */
     int pending;
+    bool custom_fields;          /* the tenant defines property fields: each listing is checked */
     bool db_failed;
     const char *db_error;
 } import_t;
@@ -142,6 +144,7 @@ batch_new(import_t *im)
     im->items_rows = cJSON_CreateArray();
     im->clear_texts = cJSON_CreateArray();
     im->clear_media = cJSON_CreateArray();
+    im->customs = cJSON_CreateArray();
     im->pending = 0;
 }
 
@@ -150,7 +153,7 @@ batch_free(import_t *im)
 {
     cJSON *all[] = { im->descs, im->feats, im->media, im->media_old, im->new_feats,
                      im->items_rows, im->clear_texts, im->clear_media, im->audit_created,
-                     im->audit_updated };
+                     im->audit_updated, im->customs };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         cJSON_Delete(all[i]);
     }
@@ -267,6 +270,10 @@ batch_flush(import_t *im)
                      " is_main, position, source_url, fetch_state) SELECT {tenant}, j.p, 'photo',"
                      " j.f, j.m, j.n, j.u, 'pending' FROM JSON_TABLE(?, " MEDIA_COLUMNS ") AS j",
                      im->media) != TS_OK
+        || exec_json(im, "storing computed custom fields",
+                     "UPDATE properties AS p JOIN JSON_TABLE(?, '$[*]' COLUMNS ("
+                     " i BIGINT PATH '$.p', c LONGTEXT PATH '$.c')) AS j ON p.id = j.i"
+                     " SET p.custom = j.c WHERE p.tenant_id = {tenant}", im->customs) != TS_OK
         || ts_audit_batch(im->r, "property", "create", im->audit_created) != TS_OK
         || ts_audit_batch(im->r, "property", "update", im->audit_updated) != TS_OK
         || exec_json_feed(im, "storing the feed's listings",
@@ -597,6 +604,63 @@ listing_logged(import_t *im, const kyero_property_t *p, int64_t pid, bool create
     cJSON_AddItemToArray(im->touched, cJSON_CreateNumber((double) pid));
 }
 
+/* The tenant's property fields on a written listing, as the API checks an edit: the saved
+ * row is the record, computed values are stored into its custom. TS_DECLINED: the listing
+ * was rolled back to the savepoint taken before its write and is rejected, naming the
+ * field and the feed's id. */
+static int
+custom_fields_check(import_t *im, const kyero_property_t *p, int64_t pid)
+{
+    ts_request_t *r = im->r;
+    ts_db_result_t *res = ts_db_query(r, "SELECT * FROM properties WHERE tenant_id = {tenant}"
+                                         " AND id = ?", "i", pid);
+    if (res == NULL || ts_db_rows(res) != 1) {
+        return db_fail(im, "reading a listing for its custom fields");
+    }
+    cJSON *rec = ts_db_row_json(r, res, 0);
+    const char *stored_text = ts_db_get(res, 0, "custom");
+    cJSON *stored = stored_text ? cJSON_Parse(stored_text) : NULL;
+    cJSON_DeleteItemFromObjectCaseSensitive(rec, "custom");
+    cJSON_AddItemToObject(rec, "custom", cJSON_IsObject(stored) ? cJSON_Duplicate(stored, 1)
+                                                               : cJSON_CreateObject());
+    cJSON *values = cJSON_IsObject(stored) ? cJSON_Duplicate(stored, 1) : cJSON_CreateObject();
+    cJSON *errors = NULL;
+    int rc = ts_custom_fields_check(r, "property", rec, values, &errors);
+    cJSON_Delete(rec);
+    if (rc == TS_DECLINED) {
+        char *why = ts_pstrdup(r->pool, "");
+        const cJSON *e;
+        cJSON_ArrayForEach(e, errors) {
+            why = ts_psprintf(r->pool, "%s%scustom.%s: %s", why, *why ? "; " : "", e->string,
+                              cJSON_GetStringValue(e));
+        }
+        cJSON_Delete(errors);
+        if (ts_db_rollback_to_savepoint(r) != TS_OK) {
+            rc = db_fail(im, "undoing a refused listing");
+        } else {
+            reject(im, p, ts_psprintf(r->pool, "%s (feed property %s)", why, p->id));
+        }
+    } else if (rc != TS_OK) {
+        rc = db_fail(im, "checking the custom fields");
+    } else if (!cJSON_Compare(values, stored, 1)
+               && (cJSON_GetArraySize(values) > 0 || stored != NULL)) {
+        /* Written with the listing's batch. */
+        char *text = cJSON_PrintUnformatted(values);
+        if (text == NULL) {
+            rc = db_fail(im, "memory for the custom fields");
+        } else {
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddNumberToObject(c, "p", (double) pid);
+            cJSON_AddStringToObject(c, "c", text);
+            cJSON_AddItemToArray(im->customs, c);
+            cJSON_free(text);
+        }
+    }
+    cJSON_Delete(values);
+    cJSON_Delete(stored);
+    return rc;
+}
+
 static int
 on_property(void *ctx, const kyero_property_t *p)
 {
@@ -651,6 +715,9 @@ on_property(void *ctx, const kyero_property_t *p)
     mapped_t m;
     map_values(im, p, &m);
     bool reactivate = item != NULL && (item->flags & WITHDRAWN);
+    if (im->custom_fields && ts_db_savepoint(im->r) != TS_OK) {
+        return db_fail(im, "starting a listing");
+    }
     int wrc = property_write(im, p, &m, pid, reactivate);
     if (wrc == TS_DECLINED) {
         reject(im, p, "the database refused the listing (is its ref taken by another listing?)");
@@ -662,6 +729,21 @@ on_property(void *ctx, const kyero_property_t *p)
     bool created = pid == 0;
     if (created) {
         pid = ts_db_insert_id(im->r);
+    }
+    if (im->custom_fields) {
+        int crc = custom_fields_check(im, p, pid);
+        if (crc == TS_DECLINED) {
+            /* A listing the tenant had stays as it was, not withdrawn: it is in the feed. */
+            if (item != NULL) {
+                item->flags |= SEEN;
+            }
+            return 0;
+        }
+        if (crc != TS_OK) {
+            return -1;
+        }
+    }
+    if (created) {
         im->created++;
     } else {
         im->updated++;
@@ -727,7 +809,10 @@ load_maps(import_t *im)
     for (size_t i = 0; feats != NULL && i < ts_db_rows(feats); i++) {
         kyero_map_put(&im->features, ts_db_get(feats, i, "code"));
     }
-    return feats != NULL ? TS_OK : db_fail(im, "reading the feed's listings");
+    /* Once per run: without property fields no listing costs a check. */
+    int nfields = feats != NULL ? ts_custom_fields_count(r, "property") : -1;
+    im->custom_fields = nfields > 0;
+    return nfields >= 0 ? TS_OK : db_fail(im, "reading the feed's listings");
 }
 
 /* Feeds are absolute: withdraw only after the whole document parsed. */

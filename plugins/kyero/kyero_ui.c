@@ -17,6 +17,38 @@ run_counts(ts_tpl_dict_t *row, const ts_db_result_t *res, size_t i)
     }
 }
 
+/* The feeds' photos still to fetch and those that failed (the photo job retries them each
+ * sync), by source_feed "kyero:<id>". */
+static ts_db_result_t *
+photo_counts(ts_request_t *r)
+{
+    return ts_db_query(r, "SELECT p.source_feed, SUM(m.fetch_state = 'pending') AS pending,"
+                          " SUM(m.fetch_state = 'failed') AS failed FROM property_media m"
+                          " JOIN properties p ON p.tenant_id = m.tenant_id AND p.id = m.property_id"
+                          " WHERE m.tenant_id = {tenant} AND m.fetch_state IN ('pending', 'failed')"
+                          " AND m.deleted_at IS NULL AND p.deleted_at IS NULL"
+                          " AND p.source_feed LIKE 'kyero:%' GROUP BY p.source_feed", "");
+}
+
+static void
+photo_counts_set(ts_request_t *r, ts_tpl_dict_t *row, const ts_db_result_t *counts,
+                 const char *feed_id)
+{
+    const char *key = ts_psprintf(r->pool, "kyero:%s", feed_id);
+    const char *pending = "0", *failed = "0";
+    for (size_t i = 0; i < ts_db_rows(counts); i++) {
+        if (strcmp(ts_db_get(counts, i, "source_feed"), key) == 0) {
+            pending = ts_db_get(counts, i, "pending");
+            failed = ts_db_get(counts, i, "failed");
+        }
+    }
+    ts_tpl_set(row, "PHOTOS_PENDING", pending);
+    ts_tpl_set(row, "PHOTOS_FAILED", failed);
+    if (strcmp(failed, "0") != 0) {
+        ts_tpl_show(row, "PHOTOS_BAD");
+    }
+}
+
 static int feeds_page_full(ts_request_t *r, int status, const char *error,
                            const char *new_portal, const char *new_url);
 
@@ -74,7 +106,8 @@ feeds_page_full(ts_request_t *r, int status, const char *error, const char *new_
         " AND x.id = (SELECT MAX(id) FROM kyero_runs y WHERE y.tenant_id = f.tenant_id"
         " AND y.feed_id = f.id) WHERE f.tenant_id = {tenant} AND f.deleted_at IS NULL"
         " ORDER BY f.name, f.id", "");
-    if (res == NULL) {
+    ts_db_result_t *photos = res ? photo_counts(r) : NULL;
+    if (photos == NULL) {
         return TS_ERROR;
     }
     ts_tpl_dict_t *d = ts_tpl_dict(r);
@@ -103,6 +136,7 @@ feeds_page_full(ts_request_t *r, int status, const char *error, const char *new_
             ts_tpl_set(ts_tpl_section(row, "FAILING"), "FAILURES", ts_db_get(res, i, "failures"));
         }
         run_counts(row, res, i);
+        photo_counts_set(r, row, photos, ts_db_get(res, i, "id"));
         if (can_sync && ts_db_get(res, i, "url") != NULL) {
             ts_tpl_show(row, "CAN_SYNC");
         }
@@ -220,6 +254,42 @@ run_reasons(ts_tpl_dict_t *row, const char *report)
     cJSON_Delete(rep);
 }
 
+/* The feed's photo counts and its first 20 failed photos: the listing, the URL and why. */
+static int
+photo_failures(ts_request_t *r, ts_tpl_dict_t *d, int64_t feed_id)
+{
+    ts_db_result_t *counts = photo_counts(r);
+    const char *key = ts_psprintf(r->pool, "kyero:%lld", (long long) feed_id);
+    ts_db_result_t *res = counts == NULL ? NULL
+        : ts_db_query(r, "SELECT p.id, p.ref, m.source_url, m.fetch_error, m.fetch_tried_at"
+                         " FROM property_media m JOIN properties p ON p.tenant_id = m.tenant_id"
+                         " AND p.id = m.property_id WHERE m.tenant_id = {tenant}"
+                         " AND m.fetch_state = 'failed' AND m.deleted_at IS NULL"
+                         " AND p.deleted_at IS NULL AND p.source_feed = ?"
+                         " ORDER BY p.ref, m.position, m.id LIMIT 20",
+                      "s", key);
+    if (res == NULL) {
+        return TS_ERROR;
+    }
+    ts_tpl_dict_t *sec = ts_tpl_section(d, "PHOTOS");
+    photo_counts_set(r, sec, counts, ts_psprintf(r->pool, "%lld", (long long) feed_id));
+    ts_tpl_dict_t *table = ts_db_rows(res) > 0 ? ts_tpl_section(sec, "PHOTO_TABLE") : NULL;
+    for (size_t i = 0; i < ts_db_rows(res); i++) {
+        ts_tpl_dict_t *row = ts_tpl_section(table, "PHOTO_FAILURE");
+        ts_tpl_set(row, "PROPERTY_ID", ts_db_get(res, i, "id"));
+        ts_tpl_set(row, "REF", ts_db_get(res, i, "ref"));
+        ts_tpl_set(row, "URL", ts_db_get(res, i, "source_url"));
+        const char *why = ts_db_get(res, i, "fetch_error");
+        ts_tpl_set(row, "REASON", why ? why : "not fetched");
+        const char *when = ts_db_get(res, i, "fetch_tried_at");
+        ts_tpl_set(row, "TRIED", when ? when : "—");
+    }
+    if (ts_db_rows(res) == 0) {
+        ts_tpl_show(sec, "NO_PHOTO_FAILURES");
+    }
+    return TS_OK;
+}
+
 static int
 runs_page(ts_request_t *r)
 {
@@ -265,7 +335,8 @@ runs_page(ts_request_t *r)
         }
         run_reasons(row, ts_db_get(res, i, "report"));
     }
-    return ts_resp_page(r, 200, "kyero/runs.tpl", d);
+    return photo_failures(r, d, id) == TS_OK ? ts_resp_page(r, 200, "kyero/runs.tpl", d)
+                                             : TS_ERROR;
 }
 
 int

@@ -115,7 +115,17 @@ properties_status_change(ts_request_t *r, int64_t id, const char *from, const ch
     cJSON_AddNumberToObject(ev, "id", (double) id);
     cJSON_AddItemToObject(ev, "from", from ? cJSON_CreateString(from) : cJSON_CreateNull());
     cJSON_AddStringToObject(ev, "to", to);
-    return ts_event_emit(r, "property.status_changed", ev);
+    if (ts_event_emit(r, "property.status_changed", ev) != TS_OK) {
+        return TS_ERROR;
+    }
+    /* The closing statuses webhooks subscribe to on their own. */
+    if (strcmp(to, "sold") != 0 && strcmp(to, "rented") != 0) {
+        return TS_OK;
+    }
+    cJSON *closed = cJSON_CreateObject();
+    cJSON_AddNumberToObject(closed, "id", (double) id);
+    cJSON_AddItemToObject(closed, "from", from ? cJSON_CreateString(from) : cJSON_CreateNull());
+    return ts_event_emit(r, strcmp(to, "sold") == 0 ? "property.sold" : "property.rented", closed);
 }
 
 int

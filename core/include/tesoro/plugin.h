@@ -160,6 +160,11 @@ long long ts_db_affected(ts_request_t *r);
 int ts_db_begin(ts_request_t *r);
 int ts_db_commit(ts_request_t *r);      /* then runs the events' subscribers */
 int ts_db_rollback(ts_request_t *r);
+/* Inside a transaction, a mark to undo back to (one per request: setting it again moves it),
+ * so one record of a batch can be refused while the rest stays. Events emitted since the
+ * mark are not taken back: emit them once the record is accepted. */
+int ts_db_savepoint(ts_request_t *r);
+int ts_db_rollback_to_savepoint(ts_request_t *r);
 size_t      ts_db_rows(const ts_db_result_t *res);
 const char *ts_db_get(const ts_db_result_t *res, size_t row, const char *col);
 int64_t     ts_db_get_int(const ts_db_result_t *res, size_t row, const char *col);

@@ -11,6 +11,7 @@
   <thead><tr><th scope="col">Feed</th><th scope="col">Sync</th><th scope="col">Last run</th>
     <th scope="col" class="num">Received</th><th scope="col" class="num">Created</th><th scope="col" class="num">Updated</th>
     <th scope="col" class="num">Unchanged</th><th scope="col" class="num">Withdrawn</th><th scope="col" class="num">Rejected</th>
+    <th scope="col" class="num">Photos to fetch</th><th scope="col" class="num">Photos failed</th>
     <th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
   <tbody>
   {{#FEED}}<tr>
@@ -21,6 +22,8 @@
       {{#FAILING}}<br><span class="badge bad">{{FAILURES}} failed runs in a row</span>{{/FAILING}}</td>
     <td class="num">{{RECEIVED}}</td><td class="num">{{CREATED}}</td><td class="num">{{UPDATED}}</td>
     <td class="num">{{UNCHANGED}}</td><td class="num">{{WITHDRAWN}}</td><td class="num">{{REJECTED}}</td>
+    <td class="num" data-photos-pending>{{PHOTOS_PENDING}}</td>
+    <td class="num" data-photos-failed>{{#PHOTOS_BAD}}<a href="/feeds/{{ID}}#photo-failures" class="badge bad">{{/PHOTOS_BAD}}{{PHOTOS_FAILED}}{{#PHOTOS_BAD}}</a>{{/PHOTOS_BAD}}</td>
     <td>{{#CAN_SYNC}}<form method="post" action="/feeds/{{ID}}/sync"><input type="hidden" name="_csrf" value="{{CSRF}}"><button type="submit" class="small">Sync now</button></form>{{/CAN_SYNC}}</td>
   </tr>{{/FEED}}
   </tbody>

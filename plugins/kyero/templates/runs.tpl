@@ -23,3 +23,21 @@
   </tbody>
 </table>
 </div>
+{{#PHOTOS}}<h2 id="photo-failures">Photos</h2>
+<p class="muted"><span data-photos-pending>{{PHOTOS_PENDING}}</span> to fetch, <span data-photos-failed>{{PHOTOS_FAILED}}</span> failed. Failed photos are tried again at the next sync.</p>
+{{#NO_PHOTO_FAILURES}}<p class="empty">No photo of this feed failed.</p>{{/NO_PHOTO_FAILURES}}
+{{#PHOTO_TABLE}}<div class="table-wrap" role="region" aria-labelledby="photo-failures" tabindex="0">
+<table class="list" data-photo-failures>
+  <caption class="visually-hidden">The first 20 photos that could not be fetched</caption>
+  <thead><tr><th scope="col">Listing</th><th scope="col">Photo URL</th><th scope="col">Reason</th><th scope="col">Last tried</th></tr></thead>
+  <tbody>
+  {{#PHOTO_FAILURE}}<tr>
+    <td><a href="/properties/{{PROPERTY_ID}}">{{REF}}</a></td>
+    <td class="wrap"><code>{{URL}}</code></td>
+    <td class="wrap">{{REASON}}</td>
+    <td class="nowrap small">{{TRIED}}</td>
+  </tr>{{/PHOTO_FAILURE}}
+  </tbody>
+</table>
+</div>{{/PHOTO_TABLE}}
+{{/PHOTOS}}

@@ -4,18 +4,21 @@
 // an image, a pixel bomb or a 404 is recorded and retried by the next sync without blocking
 // the import; a changed image list replaces media, an unchanged listing costs no request.
 // Imported and withdrawn listings are audited and reach webhooks as property.* events.
+// The feed manager pages count the photos to fetch and those that failed, and list the
+// failures with the listing, the URL and the reason.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { api, readConf, waitFor } from '../../../tests/api/_http.mjs';
+import { api, newUser, readConf, request, session, waitFor } from '../../../tests/api/_http.mjs';
 import { createProperty, jpegSize, png, pngBomb, upload } from '../../properties/tests/_props.mjs';
 import { feed, property, sql, sqlValue, tenantWithToken } from './_kyero.mjs';
 
 let t, server, base, feedId;
 const hits = {};
 const files = {};
+const hooks = [];   // the webhook deliveries received: { event, body }
 
 before(async () => {
     t = await tenantWithToken('kyphoto');
@@ -24,6 +27,15 @@ before(async () => {
     server = http.createServer((req, res) => {
         const p = req.url.split('?')[0];
         hits[p] = (hits[p] ?? 0) + 1;
+        if (p === '/hook') {
+            let body = '';
+            req.on('data', (c) => { body += c; });
+            req.on('end', () => {
+                hooks.push({ event: req.headers['x-tesoro-event'], body: JSON.parse(body) });
+                res.writeHead(200).end('ok');
+            });
+            return;
+        }
         const f = files[p];
         if (!f) {
             res.writeHead(404).end('not here');
@@ -93,7 +105,7 @@ async function fetched() {
 
 test('an import stores the URLs at once; the job fetches them into media in feed order', async () => {
     const hook = await api('POST', '/api/v1/webhooks', { token: t.token, json: { name: 'portal sync',
-        url: `${base}/hook`, events: ['property.created', 'property.status_changed'] } });
+        url: `${base}/hook`, events: ['property.created', 'property.updated', 'property.status_changed'] } });
     assert.equal(hook.status, 201, hook.text);
     const report = await importFeed([
         listing('p1', 'PH-1', '2026-01-01 10:00:00', [['a.jpg'], ['plan.png', true], ['b.jpg'], ['text.jpg'], ['missing.jpg']]),
@@ -132,6 +144,34 @@ test('an import stores the URLs at once; the job fetches them into media in feed
     assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${t.id} AND entity = 'property'
         AND action = 'create' AND entity_id IN (${pid('PH-1')}, ${pid('PH-2')})`), '2');
     assert.equal(sqlValue(`SELECT COUNT(*) FROM webhook_deliveries WHERE tenant_id = ${t.id} AND event = 'property.created'`), '2');
+});
+
+test('the feed pages count photos to fetch and failed, and list the failures with ref, URL and reason', async () => {
+    const viewer = newUser(t, 'viewer');
+    const jar = await session(t, viewer);
+    const list = await request('GET', '/feeds', { host: t.host, jar });
+    assert.equal(list.status, 200, list.text);
+    const row = list.text.split('<tr>').find((r) => r.includes(`href="/feeds/${feedId}"`));
+    assert.ok(row, list.text);
+    assert.match(row, /<td class="num" data-photos-pending>0<\/td>/);
+    assert.match(row, new RegExp(`data-photos-failed><a href="/feeds/${feedId}#photo-failures" class="badge bad">3</a>`));
+    const page = await request('GET', `/feeds/${feedId}`, { host: t.host, jar });
+    assert.equal(page.status, 200, page.text);
+    assert.match(page.text, /<span data-photos-pending>0<\/span> to fetch, <span data-photos-failed>3<\/span> failed/);
+    const rows = page.text.split('data-photo-failures')[1].split('<tr>').slice(2)
+        .map((r) => [...r.matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((m) => m[1].replace(/<[^>]+>/g, '').trim()));
+    assert.deepEqual(rows.map(([ref, url]) => [ref, url.split('/').pop()]),
+        [['PH-1', 'text.jpg'], ['PH-1', 'missing.jpg'], ['PH-2', 'bomb.png']]);
+    assert.match(rows[0][2], /photos are JPEG, PNG or WebP/);
+    assert.match(rows[1][2], /HTTP 404/);
+    assert.match(rows[2][2], /too many pixels/);
+    assert.match(page.text, new RegExp(`<a href="/properties/${pid('PH-1')}">PH-1</a>`));
+    // Another tenant's feed page is not found, and its photos are not counted anywhere.
+    const other = await tenantWithToken('kyphoto2');
+    const otherJar = await session(other, other.admin);
+    const none = await request('GET', '/feeds', { host: other.host, jar: otherJar });
+    assert.doesNotMatch(none.text, /data-photos-failed/);
+    assert.equal((await request('GET', `/feeds/${feedId}`, { host: other.host, jar: otherJar })).status, 404);
 });
 
 test('an unchanged listing costs nothing; failed photos are retried by the next sync', async () => {
@@ -176,4 +216,11 @@ test('a changed image list replaces media: kept photos are not fetched again, dr
         AND event = 'property.status_changed'`), '1');
     assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${t.id} AND entity = 'property'
         AND action = 'update' AND entity_id = ${pid('PH-1')}`), '1');
+    // The changed listing reaches the webhook subscribed to property.updated.
+    await waitFor(() => hooks.some((h) => h.event === 'property.updated'), { timeout: 30000, what: 'the property.updated delivery' });
+    const updated = hooks.filter((h) => h.event === 'property.updated');
+    assert.equal(updated.length, 1, 'only the changed listing, not the unchanged runs');
+    assert.equal(updated[0].body.event, 'property.updated');
+    assert.equal(updated[0].body.data.id, pid('PH-1'));
+    assert.equal(updated[0].body.data.feed_id, feedId);
 });
