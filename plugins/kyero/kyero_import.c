@@ -88,10 +88,16 @@ ref_key(const char *ref, char out[256])
     return out;
 }
 
+/* A rejected listing the tenant already has keeps its last good values and is
+ * not withdrawn: it is still in the feed. */
 static void
 reject(import_t *im, const kyero_property_t *p, const char *reason)
 {
     im->rejected++;
+    kyero_entry_t *item = p->id ? kyero_map_get(&im->items, p->id) : NULL;
+    if (item != NULL) {
+        item->flags |= SEEN;
+    }
     if (cJSON_GetArraySize(im->errors) >= MAX_ERRORS) {
         return;
     }
@@ -733,10 +739,6 @@ on_property(void *ctx, const kyero_property_t *p)
     if (im->custom_fields) {
         int crc = custom_fields_check(im, p, pid);
         if (crc == TS_DECLINED) {
-            /* A listing the tenant had stays as it was, not withdrawn: it is in the feed. */
-            if (item != NULL) {
-                item->flags |= SEEN;
-            }
             return 0;
         }
         if (crc != TS_OK) {

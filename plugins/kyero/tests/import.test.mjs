@@ -181,6 +181,24 @@ test('kill -9 during an import leaves nothing half-done', async () => {
         [['failed', 'the run was interrupted'], ['ok', null]]);
 });
 
+test('a listing the agency has that comes back invalid is rejected, keeps its values and is not withdrawn', () => {
+    const first = feedImport(t.slug, tmpFile('k1.xml', feed([property({ id: 'k1', ref: 'K-1', price: '150000' }),
+        property({ id: 'k2', ref: 'K-2' })])));
+    assert.equal(first.report.created, 2, first.stdout);
+    const feedId = first.report.feed_id;
+    const second = feedImport(t.slug, tmpFile('k2.xml', feed([
+        property({ id: 'k1', ref: 'K-1', date: '2026-03-01 10:00:00', price: 'call us' }),
+        property({ id: 'k2', ref: 'K-2' }),
+    ])), feedId);
+    const r = second.report;
+    assert.equal(second.status, 0, second.stdout);
+    assert.deepEqual([r.received, r.updated, r.unchanged, r.withdrawn, r.rejected], [2, 0, 1, 0, 1], JSON.stringify(r));
+    assert.match(r.errors[0].reason, /^price: 'call us'/);
+    const l = feedListings(t.id, feedId);
+    assert.equal(l['K-1'].status, 'active', 'still in the feed: not withdrawn');
+    assert.equal(l['K-1'].price, 15000000, 'its last good price stays');
+});
+
 test('duplicate ids in one document: the second is rejected', () => {
     const r = feedImport(t.slug, tmpFile('dupid.xml', feed([property({ id: 'd1', ref: 'DI-1' }),
         property({ id: 'd1', ref: 'DI-2' })]))).report;
