@@ -102,8 +102,8 @@ ts_job_enqueue(ts_request_t *r, const char *kind, const cJSON *payload, int dela
 int
 ts_job_enqueue_once(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s)
 {
-    return ts_db_exec(r, "INSERT IGNORE INTO jobs (tenant_id, kind, once_key, payload, run_at)"
-                         " VALUES ({tenant}, ?, ?, ?, NOW() + INTERVAL ? SECOND)", "sssi", kind,
+    return ts_db_exec(r, "INSERT IGNORE INTO jobs (tenant_id, kind, once_key, background, payload,"
+                         " run_at) VALUES ({tenant}, ?, ?, 1, ?, NOW() + INTERVAL ? SECOND)", "sssi", kind,
                       kind, json_text(r, payload), (int64_t) (delay_s < 0 ? 0 : delay_s));
 }
 
@@ -191,10 +191,27 @@ run_one(ts_dbconn_t *db, const char *server, ts_pool_t *p, int *ran)
     if (ts_dbc_text(db, "START TRANSACTION") != TS_OK) {
         return TS_AGAIN;
     }
-    ts_db_result_t *res = ts_dbc_query(db, p, 0,
-        "SELECT id, tenant_id, kind, payload, attempts, max_attempts FROM jobs"
-        " WHERE status = 'queued' AND run_at <= NOW() ORDER BY run_at, id LIMIT 1"
-        " FOR UPDATE SKIP LOCKED", "");
+    /* Background work that waited a minute, else the oldest ordinary job due,
+     * else background work: each an index range in order (jobs_due), so only
+     * the row taken is locked. */
+    static const char *const due[] = {
+        "SELECT id, tenant_id, kind, payload, attempts, max_attempts FROM jobs WHERE status ="
+        " 'queued' AND background = 1 AND run_at <= NOW() - INTERVAL 60 SECOND ORDER BY run_at,"
+        " id LIMIT 1 FOR UPDATE SKIP LOCKED",
+        "SELECT id, tenant_id, kind, payload, attempts, max_attempts FROM jobs WHERE status ="
+        " 'queued' AND background = 0 AND run_at <= NOW() ORDER BY run_at, id LIMIT 1"
+        " FOR UPDATE SKIP LOCKED",
+        "SELECT id, tenant_id, kind, payload, attempts, max_attempts FROM jobs WHERE status ="
+        " 'queued' AND background = 1 AND run_at <= NOW() ORDER BY run_at, id LIMIT 1"
+        " FOR UPDATE SKIP LOCKED",
+    };
+    ts_db_result_t *res = NULL;
+    for (size_t i = 0; i < sizeof(due) / sizeof(due[0]); i++) {
+        res = ts_dbc_query(db, p, 0, due[i], "");
+        if (res == NULL || ts_db_rows(res) > 0) {
+            break;
+        }
+    }
     if (res == NULL || ts_db_rows(res) == 0) {
         ts_dbc_text(db, "ROLLBACK");
         return res ? TS_DECLINED : TS_AGAIN;

@@ -68,6 +68,23 @@ describe('coalesced rescoring', () => {
         assert.deepEqual(history(A, gone), [], 'a deleted lead is not scored');
     });
 
+    test('a drain is background work: an ordinary job due later runs before it', async () => {
+        // `first` has the lower id. An ordinary lead.rescore naming it (queued
+        // later) runs first and drains both in id order; had the background
+        // drain gone first, `second` would be scored before `first`.
+        const first = createLead(A, { email: 'order1@example.com' });
+        const second = createLead(A, { email: 'order2@example.com' });
+        q(`INSERT INTO rescore_pending (tenant_id, contact_id) VALUES (${A.id}, ${second})`);
+        q(`INSERT INTO jobs (tenant_id, kind, once_key, background, payload, run_at) VALUES
+           (${A.id}, 'lead.rescore', 'lead.rescore', 1, '{"drain":true}', NOW() - INTERVAL 30 SECOND),
+           (${A.id}, 'lead.rescore', NULL, 0, '{"lead_id":${first}}', NOW() - INTERVAL 10 SECOND)`);
+        await waitFor(() => pending(A).length === 0 && rescoreJobs(A).every((j) => j[1] === 'done'),
+            { timeout: 20000, what: 'both jobs' });
+        const order = q(`SELECT contact_id FROM score_history WHERE tenant_id = ${A.id} AND contact_id IN
+            (${first}, ${second}) ORDER BY id`).map((r) => Number(r[0]));
+        assert.deepEqual(order, [first, second], 'the ordinary job ran first and drained both');
+    });
+
     test('the periodic safety drain picks up a lead left waiting without a job', async () => {
         const id = createLead(A, { email: 'late@example.com' });
         q(`INSERT INTO rescore_pending (tenant_id, contact_id, created_at) VALUES (${A.id}, ${id}, NOW() - INTERVAL 5 MINUTE)`);

@@ -181,7 +181,9 @@ int ts_audit(ts_request_t *r, const char *entity, int64_t entity_id, const char 
 int ts_audit_batch(ts_request_t *r, const char *entity, const char *action, const cJSON *items);
 int ts_job_enqueue(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s);
 /* The same, unless a job of this kind is already queued (not yet taken) for
- * the tenant: one waiting run serves every caller until the runner takes it. */
+ * the tenant: one waiting run serves every caller until the runner takes it.
+ * Such a job is background work: it runs after the ordinary jobs that are due
+ * (for at most a minute of waiting), so it coalesces more and delays no one. */
 int ts_job_enqueue_once(ts_request_t *r, const char *kind, const cJSON *payload, int delay_s);
 /* A periodic job of the tenant; cron is "min hour day month weekday" (UTC). */
 int ts_job_schedule(ts_request_t *r, const char *name, const char *kind, const char *cron,
