@@ -341,7 +341,7 @@ ts_lua_score_lead(ts_request_t *r, ts_lua_t *s, const char *script, int64_t id, 
 
 /* ---- rescoring a whole tenant: reads and writes per batch, not per lead ---- */
 
-#define BATCH 500
+#define BATCH 1000
 
 /* The batch's leads (the rows of `res`, in id order) with their tags and
  * signals filled in. */
