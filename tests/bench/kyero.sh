@@ -49,7 +49,9 @@ with open(path, "w") as f:
     for i in range(n):
         desc = "".join(f"<{l}>A bright {i} bedroom home in the sun, close to the beach and the town"
                        f" centre, with a garden, a pool and sea views. ({l})</{l}>" for l in langs)
-        imgs = "".join(f'<image id="{k}"><url>https://img.example/{i}/{k}.jpg</url></image>' for k in range(1, nimg + 1))
+        # Loopback, which the fetch guard refuses without a lookup: the photo jobs the import
+        # queues fail at once and send nothing off this machine.
+        imgs = "".join(f'<image id="{k}"><url>http://127.0.0.1:9/{i}/{k}.jpg</url></image>' for k in range(1, nimg + 1))
         f.write(f"<property><id>{i}</id><date>2026-01-01 10:00:00</date><ref>B-{i}</ref><price>{100000 + i}</price>"
                 f"<currency>EUR</currency><price_freq>sale</price_freq><type>villa</type><town>Jávea</town>"
                 f"<province>Alicante</province><location><latitude>38.79</latitude><longitude>0.16</longitude>"
