@@ -1,5 +1,6 @@
-/* Plugin-facing additions: commands plugins add to the tesoro CLI ("feed import"), and the
- * checks of saved views' filters that the plugin serving a list registers. */
+/* Plugin-facing additions: commands plugins add to the tesoro CLI ("feed import"), the
+ * checks of saved views' filters that the plugin serving a list registers, and a view's
+ * columns as the column chooser reads them. */
 #include <stdlib.h>
 #include <string.h>
 #include "ts_core.h"
@@ -122,6 +123,21 @@ ts_view_check(ts_request_t *r, const char *list, const cJSON *filters, const cha
         }
     }
     return false;
+}
+
+const char *
+ts_view_columns_text(ts_request_t *r, const char *json)
+{
+    cJSON *a = json ? cJSON_Parse(json) : NULL;
+    char *out = "";
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a) {
+        if (cJSON_IsString(e) && strchr(e->valuestring, ',') == NULL) {
+            out = ts_psprintf(r->pool, "%s%s%s", out, *out ? "," : "", e->valuestring);
+        }
+    }
+    cJSON_Delete(a);
+    return out;
 }
 
 void

@@ -60,22 +60,6 @@ static const ui_field_t form_fields[] = {
 /* As the API's batch on a filter. */
 #define UI_BATCH_FILTER_MAX 10000
 
-/* A saved view's columns (a JSON list) as the chooser's "a,b,c". */
-static const char *
-view_columns(ts_request_t *r, const char *json)
-{
-    cJSON *a = json ? cJSON_Parse(json) : NULL;
-    char *out = "";
-    const cJSON *e;
-    cJSON_ArrayForEach(e, a) {
-        if (cJSON_IsString(e) && strchr(e->valuestring, ',') == NULL) {
-            out = ts_psprintf(r->pool, "%s%s%s", out, *out ? "," : "", e->valuestring);
-        }
-    }
-    cJSON_Delete(a);
-    return out;
-}
-
 static const char *const filter_names[] = {
     "q", "status", "stage", "source", "tag", "agent_id", "type", NULL };
 
@@ -291,7 +275,7 @@ ui_list(ts_request_t *r)
         ts_tpl_set(v, "VIEW_HREF", ts_psprintf(p, "/%s?view=%s", plural, ts_db_get(views, i, "id")));
         if (cur_view && strcmp(cur_view, ts_db_get(views, i, "id")) == 0) {
             ts_tpl_show(v, "CURRENT");
-            ts_tpl_set(d, "VIEW_COLUMNS", view_columns(r, ts_db_get(views, i, "columns")));
+            ts_tpl_set(d, "VIEW_COLUMNS", ts_view_columns_text(r, ts_db_get(views, i, "columns")));
         }
     }
     /* The filters now in force, for "save as view". */

@@ -180,7 +180,7 @@ deals_list_render(ts_request_t *r, int status, const char *notice, const cJSON *
         ts_tpl_set(v, "VIEW_NAME", ts_db_get(views, i, "name"));
         if (q.view_id == ts_db_get_int(views, i, "id")) {
             ts_tpl_show(v, "VIEW_CURRENT");
-            ts_tpl_set(d, "VIEW_COLUMNS", deals_view_columns(r, ts_db_get(views, i, "columns")));
+            ts_tpl_set(d, "VIEW_COLUMNS", ts_view_columns_text(r, ts_db_get(views, i, "columns")));
         }
     }
     if (q.view_id == 0) {

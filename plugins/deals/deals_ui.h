@@ -19,8 +19,6 @@ int deals_page_list(ts_request_t *r);
 /* The list page for the request's query, with a notice or the fields' errors. */
 int deals_list_render(ts_request_t *r, int status, const char *notice, const cJSON *errors);
 int deals_page_save_view(ts_request_t *r);
-/* A saved view's columns (a JSON list) as the column chooser's "a,b,c". */
-const char *deals_view_columns(ts_request_t *r, const char *json);
 int deals_page_batch(ts_request_t *r);
 int deals_page_settings(ts_request_t *r);
 int deals_page_settings_save(ts_request_t *r);

@@ -5,21 +5,6 @@
 #include <string.h>
 #include "deals_ui.h"
 
-const char *
-deals_view_columns(ts_request_t *r, const char *json)
-{
-    cJSON *a = json ? cJSON_Parse(json) : NULL;
-    char *out = "";
-    const cJSON *e;
-    cJSON_ArrayForEach(e, a) {
-        if (cJSON_IsString(e) && strchr(e->valuestring, ',') == NULL) {
-            out = ts_psprintf(r->pool, "%s%s%s", out, *out ? "," : "", e->valuestring);
-        }
-    }
-    cJSON_Delete(a);
-    return out;
-}
-
 /* Well-formed UTF-8 without control characters, 1 to max characters. */
 static bool
 text_ok(const char *s, size_t max)

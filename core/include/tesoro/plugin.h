@@ -319,6 +319,9 @@ int ts_view_check_register(ts_plugin_ctx_t *ctx, const char *list, ts_view_check
 /* Runs the check registered for list; false when no plugin registered one. */
 bool ts_view_check(ts_request_t *r, const char *list, const cJSON *filters, const char *sort,
                    cJSON **fields);
+/* A saved view's columns (its JSON list of names) as the column chooser's "a,b,c";
+ * "" when there are none. In the request's pool. */
+const char *ts_view_columns_text(ts_request_t *r, const char *json);
 
 #ifdef __cplusplus
 }
