@@ -45,6 +45,7 @@ struct ts_db_result {
     char  **names;
     int    *types;
     char  **cells;     /* row-major; NULL is SQL NULL */
+    const char **asked;  /* per column, the name pointer it was last found by */
 };
 
 static ts_dbconn_t conns[TS_MAX_DB_SERVERS];
@@ -405,6 +406,7 @@ fetch_result(ts_dbconn_t *c, ts_pool_t *p, MYSQL_STMT *st, MYSQL_RES *meta,
     MYSQL_FIELD *f = mysql_fetch_fields(meta);
     res->names = ts_palloc(p, sizeof(char *) * res->ncols);
     res->types = ts_palloc(p, sizeof(int) * res->ncols);
+    res->asked = ts_pcalloc(p, sizeof(char *) * (res->ncols + 1));
     res->cells = ts_pcalloc(p, sizeof(char *) * (res->ncols * res->nrows + 1));
     MYSQL_BIND *b = ts_pcalloc(p, sizeof(MYSQL_BIND) * (res->ncols + 1));
     unsigned long *lens = ts_pcalloc(p, sizeof(unsigned long) * (res->ncols + 1));
@@ -418,14 +420,16 @@ fetch_result(ts_dbconn_t *c, ts_pool_t *p, MYSQL_STMT *st, MYSQL_RES *meta,
         b[i].length = &lens[i];
         b[i].is_null = &nulls[i];
     }
+    /* One scratch buffer per column, as long as its longest value, bound once; each cell is
+     * then copied at its own length, so a long text in one row does not size every row. */
+    for (size_t i = 0; i < res->ncols; i++) {
+        b[i].buffer = ts_palloc(p, b[i].buffer_length);
+    }
+    if (res->nrows > 0 && mysql_stmt_bind_result(st, b) != 0) {
+        set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
+        return TS_ERROR;
+    }
     for (size_t row = 0; row < res->nrows; row++) {
-        for (size_t i = 0; i < res->ncols; i++) {
-            b[i].buffer = ts_palloc(p, b[i].buffer_length);
-        }
-        if (mysql_stmt_bind_result(st, b) != 0) {
-            set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
-            return TS_ERROR;
-        }
         int rc = mysql_stmt_fetch(st);
         if (rc == 1 || rc == MYSQL_NO_DATA) {
             set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
@@ -435,16 +439,18 @@ fetch_result(ts_dbconn_t *c, ts_pool_t *p, MYSQL_STMT *st, MYSQL_RES *meta,
             if (nulls[i]) {
                 continue;
             }
-            char *cell = b[i].buffer;
+            char *cell = ts_palloc(p, lens[i] + 1);
             if (lens[i] >= b[i].buffer_length) {
                 /* Truncated: fetch this column again into a buffer that fits. */
                 MYSQL_BIND one = b[i];
                 one.buffer_length = lens[i] + 1;
-                one.buffer = cell = ts_palloc(p, lens[i] + 1);
+                one.buffer = cell;
                 if (mysql_stmt_fetch_column(st, &one, (unsigned) i, 0) != 0) {
                     set_error(c, mysql_stmt_errno(st), mysql_stmt_error(st));
                     return TS_ERROR;
                 }
+            } else {
+                memcpy(cell, b[i].buffer, lens[i]);
             }
             cell[lens[i]] = '\0';
             res->cells[row * res->ncols + i] = cell;
@@ -774,11 +780,19 @@ ts_db_rows(const ts_db_result_t *res)
     return res ? res->nrows : 0;
 }
 
+/* Callers name columns with literals, row after row: the pointer a column was found by
+ * last is tried first, and confirmed by one comparison. */
 static long
 column(const ts_db_result_t *res, const char *col)
 {
     for (size_t i = 0; i < res->ncols; i++) {
+        if (res->asked[i] == col && strcmp(res->names[i], col) == 0) {
+            return (long) i;
+        }
+    }
+    for (size_t i = 0; i < res->ncols; i++) {
         if (strcmp(res->names[i], col) == 0) {
+            res->asked[i] = col;
             return (long) i;
         }
     }

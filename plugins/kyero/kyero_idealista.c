@@ -173,12 +173,9 @@ idealista_property(ts_request_t *r, kyero_published_t *pub, size_t i)
         cJSON_Delete(descs);
     }
     cJSON *imgs = cJSON_CreateArray();
-    bool floor_plan;
-    const char *cur = ts_db_get(p, i, "photos"), *raw;
-    size_t ulen;
-    while (cJSON_GetArraySize(imgs) < 200
-           && (cur = kyero_published_photo(cur, &floor_plan, &raw, &ulen)) != NULL) {
-        const char *u = ts_pstrndup(r->pool, raw, ulen);
+    for (size_t k = pub->m0; k < pub->m1 && cJSON_GetArraySize(imgs) < 200; k++) {
+        bool floor_plan = pub->photos[k].floor_plan;
+        const char *u = pub->photos[k].url;
         if (strncmp(u, "http://", 7) && strncmp(u, "https://", 8)) {
             continue;
         }

@@ -207,11 +207,8 @@ write_property(ts_request_t *r, xmlTextWriterPtr w, kyero_published_t *pub, size
     }
     xmlTextWriterStartElement(w, BAD_CAST "images");
     int n = 0;
-    bool floor_plan;
-    const char *cur = ts_db_get(p, i, "photos"), *raw;
-    size_t ulen;
-    while (n < 50 && (cur = kyero_published_photo(cur, &floor_plan, &raw, &ulen)) != NULL) {
-        const char *u = ts_pstrndup(r->pool, raw, ulen);
+    for (size_t k = pub->m0; k < pub->m1 && n < 50; k++) {
+        const char *u = pub->photos[k].url;
         if (!image_url_ok(u) || strpbrk(u, " \t\r\n")) {
             continue;
         }
@@ -245,8 +242,10 @@ kyero_feed_xml(ts_request_t *r)
     if (rc != TS_OK || kyero_published_load(r, "kyero", &pub) != TS_OK) {
         return TS_ERROR;
     }
-    /* Doubling, not libxml2's exact-size growth: a 30 MB feed must not be copied per write. */
-    xmlBufferPtr buf = xmlBufferCreateSize(1 << 20);
+    /* Sized for ~3 kB per listing, then doubling, not libxml2's exact-size growth: a 30 MB
+     * feed must not be copied per write. */
+    size_t guess = 3072 * ts_db_rows(pub.props);
+    xmlBufferPtr buf = xmlBufferCreateSize((1 << 16) + (guess < (64u << 20) ? guess : (64u << 20)));
     if (buf != NULL) {
         xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
     }

@@ -8,22 +8,28 @@
 #include <tesoro/plugin.h>
 
 typedef struct {
+    int64_t property_id, position, id;
+    bool floor_plan;
+    const char *url;
+} kyero_photo_t;
+
+typedef struct {
     ts_db_result_t *props, *descs, *feats;
+    int64_t *ids;            /* the listings' ids, ascending */
     size_t d, f;             /* cursors into descs and feats */
+    kyero_photo_t *photos;   /* sorted by listing, position, id */
+    size_t n_photos, m;      /* m: cursor into photos */
+    size_t m0, m1;           /* the current listing's photos: [m0, m1), set by _rows */
     const char *last_modified;   /* RFC 1123, or NULL when nothing is published */
 } kyero_published_t;
 
 /* Never a sold, rented, cancelled, off-market, withdrawn, draft or deleted listing. */
 int kyero_published_load(ts_request_t *r, const char *portal, kyero_published_t *out);
 
-/* Rows of descs/feats for property row i, in order: [*first, *end). Call for i in order. */
+/* Rows of descs/feats for property row i, in order: [*first, *end), and its photos in
+ * [m0, m1). Call for i in order. */
 void kyero_published_rows(kyero_published_t *p, size_t i, size_t *d0, size_t *d1, size_t *f0,
                           size_t *f1);
-/* Walks the "photos" column of a listing: from cur, the next photo (floor plan or not, its
- * URL, not NUL-terminated); returns where the next one starts, NULL after the last. */
-const char *kyero_published_photo(const char *cur, bool *floor_plan, const char **url,
-                                  size_t *len);
-
 /* An ETag for a body: a quoted 64-bit FNV-1a hash. */
 void kyero_etag(const char *body, size_t len, char out[24]);
 
