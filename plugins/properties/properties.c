@@ -42,6 +42,7 @@ static const route_t routes[] = {
     { TS_POST, P "/projects", properties_project_create, TS_ROLE_MANAGER, 0 },
     { TS_GET, P "/projects/{pid}", properties_project_show, TS_ROLE_VIEWER, 0 },
     { TS_PATCH, P "/projects/{pid}", properties_project_patch, TS_ROLE_MANAGER, 0 },
+    { TS_DELETE, P "/projects/{pid}", properties_project_delete, TS_ROLE_MANAGER, 0 },
     { TS_POST, P "/projects/{pid}/typologies", properties_typology_create, TS_ROLE_MANAGER, 0 },
     { TS_PATCH, P "/projects/{pid}/typologies/{tid}", properties_typology_patch, TS_ROLE_MANAGER, 0 },
     { TS_DELETE, P "/projects/{pid}/typologies/{tid}", properties_typology_delete,

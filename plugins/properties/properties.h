@@ -223,6 +223,7 @@ int properties_project_create(ts_request_t *r);
 int properties_project_show(ts_request_t *r);
 int properties_typology_create(ts_request_t *r);
 int properties_project_patch(ts_request_t *r);
+int properties_project_delete(ts_request_t *r);
 cJSON *properties_project_json(ts_request_t *r, int64_t id);   /* NULL: none (or failed) */
 void properties_tpl_fields(ts_request_t *r, ts_tpl_dict_t *d, const cJSON *o);
 const char *properties_tpl_money(ts_request_t *r, const cJSON *price, const cJSON *currency);

@@ -323,7 +323,9 @@
         var body = b.getAttribute('data-body');
         b.disabled = true;
         call(b.getAttribute('data-method'), b.getAttribute('data-url'), body ? JSON.parse(body) : undefined).then(function (res) {
-            if (res.ok) {
+            if (res.ok && b.getAttribute('data-redirect')) {
+                window.location.assign(b.getAttribute('data-redirect'));
+            } else if (res.ok) {
                 window.location.reload();
             } else {
                 b.disabled = false;

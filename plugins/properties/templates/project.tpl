@@ -5,7 +5,8 @@
     <h1 id="page-title">{{NAME}} <span class="badge" data-availability="{{AVAILABILITY}}">{{AVAILABILITY_LABEL}}</span></h1>
     <p class="muted">{{TYPE_LABEL}} · <span data-unit-count>{{UNIT_COUNT}}</span> units of {{TOTAL_UNITS}}</p>
   </div>
-  {{#MAY_EDIT}}<div class="actions"><a class="button" href="/properties/projects/{{ID}}/edit">Edit</a></div>{{/MAY_EDIT}}
+  {{#MAY_EDIT}}<div class="actions"><a class="button" href="/properties/projects/{{ID}}/edit">Edit</a>
+    <button type="button" class="danger" data-api-action data-method="DELETE" data-url="/api/v1/properties/projects/{{ID}}" data-redirect="/properties/projects" data-confirm="Delete this project with its typologies and files? A project that still has units cannot be deleted.">Delete project</button></div>{{/MAY_EDIT}}
 </div>
 
 <div class="cards">

@@ -124,3 +124,45 @@ test('another agency, another project or no login never reach a file; delete rem
     const left = await api('GET', `/api/v1/properties/projects/${pid}/files`, { token: w.tok.viewer });
     assert.deepEqual(left.json.data.map((f) => f.id), [doc.id]);
 });
+
+test('a project is deleted with its typologies and files, never while it has units', async () => {
+    let res = await api('POST', '/api/v1/properties/projects', { token: w.tok.manager, json: { name: 'Old phase' } });
+    assert.equal(res.status, 201, show(res));
+    const gone = res.json.data.id;
+    res = await api('POST', `/api/v1/properties/projects/${gone}/typologies`, { token: w.tok.manager, json: { name: 'Type C' } });
+    const typ = res.json.data.id;
+    const before = storedNames(w.t.id).length;
+    res = await send(w.tok.manager, gone, { filename: 'list.pdf', type: 'application/octet-stream', data: pdf });
+    assert.equal(res.status, 201, show(res));
+    res = await send(w.tok.manager, gone, { filename: 'c.png', type: 'image/png', data: png(300, 200) },
+        { typology_id: String(typ) });
+    assert.equal(res.status, 201, show(res));
+    assert.ok(storedNames(w.t.id).length > before + 1, 'the files are on disk');
+    res = await api('POST', '/api/v1/properties', { token: w.tok.manager, json: { type: 'apartment', project_id: gone, typology_id: typ } });
+    assert.equal(res.status, 201, show(res));
+    const unit = res.json.data.id;
+
+    res = await api('DELETE', `/api/v1/properties/projects/${gone}`, { token: w.tok.manager });
+    assert.equal(res.status, 409, show(res));
+    assert.match(res.json.error.message, /1 unit\b/);
+    assert.ok(res.json.error.fields.units);
+    res = await api('DELETE', `/api/v1/properties/projects/${gone}`, { token: w.tok.agent });
+    assert.equal(res.status, 403);
+    res = await api('DELETE', `/api/v1/properties/projects/${gone}`, { token: other.tok.admin });
+    assert.equal(res.status, 404);
+
+    res = await api('DELETE', `/api/v1/properties/${unit}`, { token: w.tok.manager });
+    assert.ok(res.status < 300, show(res));
+    res = await api('DELETE', `/api/v1/properties/projects/${gone}`, { token: w.tok.manager });
+    assert.equal(res.status, 204, show(res));
+    assert.equal(storedNames(w.t.id).length, before, 'its files left the disk');
+    res = await api('GET', `/api/v1/properties/projects/${gone}`, { token: w.tok.viewer });
+    assert.equal(res.status, 404);
+    assert.equal(sql(`SELECT COUNT(*) FROM property_typologies WHERE tenant_id = ${w.t.id} AND project_id = ${gone}`), '0');
+    assert.equal(sql(`SELECT COALESCE(project_id, 'none') FROM properties WHERE tenant_id = ${w.t.id} AND id = ${unit}`), 'none',
+        'the deleted unit keeps its record, outside any project');
+    res = await api('POST', '/api/v1/properties/projects', { token: w.tok.manager, json: { name: 'Old phase' } });
+    assert.equal(res.status, 201, 'the name is free again');
+    const kept = await api('GET', `/api/v1/properties/projects/${pid}/files`, { token: w.tok.viewer });
+    assert.equal(kept.status, 200, 'other projects keep their files');
+});
